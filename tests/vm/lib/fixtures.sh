@@ -1,0 +1,354 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Fixture library for real-kernel scenarios; sourced by scripts that run inside the test VM.
+# Storage: scsi_debug multipath LUNs, a LIO iSCSI target in a network namespace reached over
+# veth links, a simulated EqualLogic group. Faults, fio with verify, and LIO counters.
+# Every fx_* function returns non-zero on failure; scenarios decide what is fatal.
+
+FX_NS=tgt
+FX_CFS=/sys/kernel/config/target
+FX_TGT_PREFIX=iqn.2026-11.test.mpathd
+FX_FIO_PIDS=()
+
+fx_log() { printf '[fx %6.2f] %s\n' "$(cut -d' ' -f1 /proc/uptime)" "$*" >&2; }
+
+# Scenario helpers ----------------------------------------------------------------------------
+FX_PASS=0
+FX_FAIL=0
+check() {	# check "description" command...
+	local what=$1; shift
+	if "$@"; then echo "  ok: $what"; FX_PASS=$((FX_PASS + 1))
+	else echo "  NOT OK: $what"; FX_FAIL=$((FX_FAIL + 1)); fi
+}
+fx_done() {	# the scenario's exit code: 0 only if every check passed and there was one
+	echo "checks: $FX_PASS passed, $FX_FAIL failed"
+	[ "$FX_FAIL" = 0 ] && [ "$FX_PASS" -gt 0 ]
+}
+fx_die() { echo "FATAL: $*"; dmesg | tail -n 20; exit 1; }
+# wait_for SECONDS command...: poll every 50 ms until the command succeeds
+wait_for() {
+	local limit=$1 t0; shift
+	t0=$(date +%s%N)
+	until "$@"; do
+		[ $(( ($(date +%s%N) - t0) / 1000000 )) -ge $((limit * 1000)) ] && return 1
+		sleep 0.05
+	done
+}
+fx_now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+# scsi_dh_alua is left out on purpose: scsi_debug reports ALUA state host_no % 3, so with
+# the handler attached every third host's paths would be standby and reject I/O.
+fx_modules() {
+	modprobe -a dm-multipath dm-round-robin dm-queue-length dm-service-time dm-switch \
+		sd_mod sg 2>/dev/null
+}
+
+# scsi_debug: LUNS logical units seen through PATHS hosts, same WWID on every host -------------
+# fx_scsi_debug LUNS PATHS [extra module options...]
+fx_scsi_debug() {
+	local luns=$1 paths=$2; shift 2
+	fx_modules
+	modprobe scsi_debug add_host="$paths" num_tgts=1 max_luns="$luns" dev_size_mb="${FX_SDEBUG_MB:-64}" \
+		vpd_use_hostno=0 "$@" || return 1
+	udevadm settle --timeout=120
+	local want=$((luns * paths))
+	wait_for 60 test "$(fx_sdebug_disks | wc -l)" -ge "$want" || { fx_log "only $(fx_sdebug_disks | wc -l)/$want disks"; return 1; }
+	fx_log "scsi_debug: $luns LUNs x $paths paths"
+}
+fx_sdebug_disks() {	# the sd names of every scsi_debug disk
+	local d
+	for d in /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*/target*/*:*/block/*; do
+		[ -e "$d" ] && basename "$d"
+	done
+}
+# fx_sdebug_set PARAM VALUE: scsi_debug error injection and delays (every_nth, opts, delay...)
+# opts 2 makes reads of sectors medium_error_start.. (4660..4669) fail with a medium error;
+# opts 4 with every_nth N ignores every Nth command (a timeout); delay N adds N jiffies.
+fx_sdebug_set() { echo "$2" > "/sys/bus/pseudo/drivers/scsi_debug/$1"; }
+
+# Paths --------------------------------------------------------------------------------------
+fx_wwid() { /lib/udev/scsi_id -g -u -d "/dev/$1"; }
+fx_hctl() { basename "$(readlink -f "/sys/block/$1/device")"; }
+fx_path_offline() { echo offline > "/sys/block/$1/device/state"; }
+fx_path_running() { echo running > "/sys/block/$1/device/state"; }
+fx_path_delete() { echo 1 > "/sys/block/$1/device/delete"; }
+fx_host_rescan() { echo "- - -" > "/sys/class/scsi_host/$1/scan"; udevadm settle --timeout=60; }
+fx_host_of() { fx_hctl "$1" | cut -d: -f1 | sed 's/^/host/'; }
+
+# Network: a target namespace reached over veth links -----------------------------------------
+# Link N: host side vethN 10.10.N.1/24, target side tvethN 10.10.N.2/24 (+ member aliases).
+fx_netns() {
+	ip netns list | grep -qw "$FX_NS" && return 0
+	ip netns add "$FX_NS" && ip -n "$FX_NS" link set lo up
+}
+fx_link_add() {	# fx_link_add N [mtu]
+	local n=$1 mtu=${2:-1500}
+	fx_netns || return 1
+	ip link add "veth$n" type veth peer name "tveth$n" netns "$FX_NS" || return 1
+	ip addr add "10.10.$n.1/24" dev "veth$n"
+	ip link set "veth$n" mtu "$mtu" up
+	ip -n "$FX_NS" addr add "10.10.$n.2/24" dev "tveth$n"
+	ip -n "$FX_NS" link set "tveth$n" mtu "$mtu" up
+}
+fx_link_down() { ip link set "veth$1" down; }
+fx_link_up() { ip link set "veth$1" up; }
+# A blackhole: the link stays up but drops every packet (a hung path, not a dead one).
+fx_link_blackhole() { tc qdisc replace dev "veth$1" root netem loss 100%; }
+fx_netem() { local n=$1; shift; tc qdisc replace dev "veth$n" root netem "$@"; }	# fx_netem 1 delay 50ms loss 1%
+fx_rate() { tc qdisc replace dev "veth$1" root tbf rate "$2" burst 64kb latency 400ms; }	# fx_rate 1 100mbit
+fx_ping_ms() {	# fx_ping_ms N IP: round-trip time in whole ms over link N, as ping measures it
+	ping -c1 -W3 -I "veth$1" "$2" | awk -F/ '/^rtt/ { printf "%d\n", $5 }'
+}
+fx_link_clear() { tc qdisc del dev "veth$1" root 2>/dev/null; true; }
+fx_link_rx_bytes() { ip netns exec "$FX_NS" cat "/sys/class/net/tveth$1/statistics/rx_bytes"; }
+fx_link_tx_bytes() { ip netns exec "$FX_NS" cat "/sys/class/net/tveth$1/statistics/tx_bytes"; }
+
+# LIO ----------------------------------------------------------------------------------------
+fx_lio_modules() {
+	mkdir -p /etc/target
+	modprobe -a target_core_mod target_core_file target_core_iblock iscsi_target_mod || return 1
+	mountpoint -q /sys/kernel/config || mount -t configfs configfs /sys/kernel/config
+}
+# fx_lio_backstore NAME SIZE_MB [vendor product serial]: a fileio volume on tmpfs
+fx_lio_backstore() {
+	local name=$1 mb=$2 vendor=${3:-} product=${4:-} serial=${5:-}
+	local d=$FX_CFS/core/fileio_0/$name
+	fx_lio_modules || return 1
+	mkdir -p /run/fx-lio && truncate -s "${mb}M" "/run/fx-lio/$name.img"
+	mkdir -p "$d" || return 1
+	echo "fd_dev_name=/run/fx-lio/$name.img,fd_dev_size=$((mb * 1048576))" > "$d/control"
+	echo 1 > "$d/enable" || return 1
+	# Without a unit serial LIO reports no NAA designator (targetcli always sets one).
+	[ -n "$serial" ] || serial=$(echo "$name-$(cat /proc/sys/kernel/random/uuid)" | md5sum | cut -c1-32)
+	echo "$serial" > "$d/wwn/vpd_unit_serial" || return 1
+	[ -n "$vendor" ] && echo "$vendor" > "$d/wwn/vendor_id"
+	[ -n "$product" ] && echo "$product" > "$d/wwn/product_id"
+	true
+}
+fx_lio_dev() { echo "$FX_CFS/core/fileio_0/$1"; }
+# fx_lio_alua_group VOL NAME ID: an ALUA target port group on the volume
+fx_lio_alua_group() {
+	local d; d=$(fx_lio_dev "$1")/alua/$2
+	mkdir -p "$d" && echo "$3" > "$d/tg_pt_gp_id" && echo 1 > "$d/alua_access_type"
+}
+# fx_lio_iscsi_tpg IQN TPGT VOL [ALUA_GROUP]: a TPG exporting VOL as LUN 0, open to any initiator
+fx_lio_iscsi_tpg() {
+	local iqn=$1 t=$2 vol=$3 grp=${4:-}
+	local tp=$FX_CFS/iscsi/$iqn/tpgt_$t
+	mkdir -p "$tp/lun/lun_0" || return 1
+	ln -s "$(fx_lio_dev "$vol")" "$tp/lun/lun_0/$vol" || return 1
+	[ -n "$grp" ] && { echo "$grp" > "$tp/lun/lun_0/alua_tg_pt_gp" || return 1; }
+	echo 0 > "$tp/attrib/authentication"
+	echo 1 > "$tp/attrib/generate_node_acls"
+	echo 0 > "$tp/attrib/demo_mode_write_protect"
+	echo 1 > "$tp/attrib/cache_dynamic_acls"
+}
+# A portal listens in the network namespace of the process that creates it. nsenter, not
+# `ip netns exec`: the latter remounts /sys and so hides configfs.
+fx_lio_portal_add() { nsenter --net="/run/netns/$FX_NS" mkdir "$FX_CFS/iscsi/$1/tpgt_$2/np/$3:3260"; }
+# Removing a portal stops its listener; its live connections are reset as a restart would.
+fx_lio_portal_del() {
+	nsenter --net="/run/netns/$FX_NS" rmdir "$FX_CFS/iscsi/$1/tpgt_$2/np/$3:3260" || return 1
+	nsenter --net="/run/netns/$FX_NS" ss -K -t state established src "$3" sport = :3260 >/dev/null
+}
+fx_lio_tpg_enable() { echo 1 > "$FX_CFS/iscsi/$1/tpgt_$2/enable"; }
+# fx_lio_port_cmds IQN TPGT: SCSI commands this target port has received
+fx_lio_port_cmds() { cat "$FX_CFS/iscsi/$1/tpgt_$2/lun/lun_0/statistics/scsi_tgt_port/in_cmds"; }
+fx_lio_port_mbytes() {
+	local s=$FX_CFS/iscsi/$1/tpgt_$2/lun/lun_0/statistics/scsi_tgt_port
+	echo $(( $(cat "$s/read_mbytes") + $(cat "$s/write_mbytes") ))
+}
+
+# open-iscsi ---------------------------------------------------------------------------------
+fx_iscsid() {
+	pgrep -x iscsid >/dev/null && return 0
+	modprobe iscsi_tcp || return 1
+	mkdir -p /etc/iscsi /run/lock/iscsi
+	rm -rf /etc/iscsi/nodes /etc/iscsi/send_targets /etc/iscsi/ifaces
+	mkdir -p /etc/iscsi/ifaces
+	# Each VM its own initiator name.
+	echo "InitiatorName=iqn.2026-11.test.mpathd:$(hostname)-$(cat /proc/sys/kernel/random/uuid | cut -c1-8)" \
+		> /etc/iscsi/initiatorname.iscsi
+	# Fast failure detection, as a tuned SAN host has it.
+	sed -i -e 's/^node.session.timeo.replacement_timeout.*/node.session.timeo.replacement_timeout = 5/' \
+	       -e 's/^node.conn\[0\].timeo.noop_out_interval.*/node.conn[0].timeo.noop_out_interval = 2/' \
+	       -e 's/^node.conn\[0\].timeo.noop_out_timeout.*/node.conn[0].timeo.noop_out_timeout = 2/' \
+	       -e 's/^node.startup.*/node.startup = manual/' /etc/iscsi/iscsid.conf
+	iscsid || return 1
+	wait_for 5 test -S /run/iscsid.sock -o -e /run/iscsid.pid || true
+}
+# fx_iscsi_iface N: open-iscsi iface ifN bound to vethN
+fx_iscsi_iface() {
+	iscsiadm -m iface -I "if$1" -o new >/dev/null || return 1
+	iscsiadm -m iface -I "if$1" -o update -n iface.net_ifacename -v "veth$1" >/dev/null
+}
+# fx_iscsi_login IQN PORTAL_IP IFACE: a node record without discovery, then login
+fx_iscsi_login() {
+	iscsiadm -m node -o new -T "$1" -p "$2:3260" -I "$3" >/dev/null || return 1
+	iscsiadm -m node -T "$1" -p "$2:3260" -I "$3" -l >/dev/null
+}
+fx_iscsi_logout_all() { iscsiadm -m node -u >/dev/null 2>&1; true; }
+# The sd device of the session logged in through iface IFACE to TARGET (optional)
+fx_iscsi_dev() {
+	local s d
+	for s in /sys/class/iscsi_session/session*; do
+		[ "$(cat "$s/ifacename")" = "$1" ] || continue
+		[ -n "${2:-}" ] && [ "$(cat "$s/targetname")" != "$2" ] && continue
+		for d in "$s"/device/target*/*/block/*; do [ -e "$d" ] && basename "$d"; done
+	done
+}
+
+# A single-volume iSCSI target reached over PATHS links: the plain multipath case.
+# fx_iscsi_simple PATHS [SIZE_MB]  -> sets FX_IQN
+fx_iscsi_simple() {
+	local paths=$1 mb=${2:-128} n
+	FX_IQN=$FX_TGT_PREFIX:vol0
+	fx_modules
+	fx_lio_backstore vol0 "$mb" || return 1
+	fx_lio_iscsi_tpg "$FX_IQN" 1 vol0 || return 1
+	for n in $(seq 1 "$paths"); do
+		fx_link_add "$n" || return 1
+		fx_lio_portal_add "$FX_IQN" 1 "10.10.$n.2" || return 1
+	done
+	fx_lio_tpg_enable "$FX_IQN" 1 || return 1
+	fx_iscsid || return 1
+	for n in $(seq 1 "$paths"); do
+		fx_iscsi_iface "$n" && fx_iscsi_login "$FX_IQN" "10.10.$n.2" "if$n" || return 1
+	done
+	udevadm settle --timeout=60
+	wait_for 30 test "$(fx_iscsi_devs | wc -w)" -ge "$paths" || return 1
+	fx_log "iSCSI: $FX_IQN over $paths links: $(echo $(fx_iscsi_devs))"
+}
+fx_iscsi_devs() { local n; for n in $(seq 1 8); do fx_iscsi_dev "if$n"; done; }
+
+# A simulated EqualLogic group --------------------------------------------------------------
+# fx_eql_group MEMBERS LINKS [VOLUMES] [SIZE_MB]
+# Each volume is a LIO fileio device with vendor EQLOGIC, product 100E-00, exported by one
+# target (IQN ...:eql-volV) with one TPG per member; a TPG is the member's ALUA target port
+# group (id 10+m) and listens on the member's portal on every link: 10.10.N.(10+m).
+# The referrals map (lba_map) gives each segment of FX_EQL_SEG sectors an owning member:
+# segment i is owned by member (i / FX_EQL_STRIPE) % MEMBERS + 1.
+FX_EQL_SEG=${FX_EQL_SEG:-8192}
+FX_EQL_STRIPE=${FX_EQL_STRIPE:-4}
+fx_eql_owner() { echo $(( ($1 / FX_EQL_STRIPE) % $2 + 1 )); }	# fx_eql_owner SEGMENT MEMBERS
+fx_eql_lba_map() {	# fx_eql_lba_map MEMBERS SECTORS: the lba_map text
+	local m=$1 sectors=$2 s=0 i=0 e g o line
+	echo "$FX_EQL_SEG 0"
+	while [ $s -lt "$sectors" ]; do
+		e=$((s + FX_EQL_SEG - 1)); [ $e -ge "$sectors" ] && e=$((sectors - 1))
+		o=$(fx_eql_owner $i "$m")
+		line="$s $e"
+		for g in $(seq 1 "$m"); do
+			if [ "$g" = "$o" ]; then line="$line $((10 + g)):O"; else line="$line $((10 + g)):A"; fi
+		done
+		echo "$line"
+		s=$((e + 1)); i=$((i + 1))
+	done
+}
+fx_eql_volume() {	# fx_eql_volume V MEMBERS SIZE_MB: backstore, ALUA groups and referrals
+	local v=$1 m=$2 mb=$3 g
+	fx_lio_backstore "eqlvol$v" "$mb" EQLOGIC 100E-00 "6090a0$(printf '%02x' "$v")eqlsim$(printf '%04d' "$v")" || return 1
+	for g in $(seq 1 "$m"); do fx_lio_alua_group "eqlvol$v" "member$g" $((10 + g)) || return 1; done
+	fx_eql_lba_map "$m" $((mb * 2048)) > "/run/fx-lio/eqlvol$v.lbamap"
+	cat "/run/fx-lio/eqlvol$v.lbamap" > "$(fx_lio_dev "eqlvol$v")/lba_map" || return 1
+}
+fx_eql_group() {
+	local m=$1 links=$2 vols=${3:-1} mb=${4:-128} v g n iqn
+	fx_modules
+	for n in $(seq 1 "$links"); do fx_link_add "$n" || return 1; done
+	for n in $(seq 1 "$links"); do
+		for g in $(seq 1 "$m"); do ip -n "$FX_NS" addr add "10.10.$n.$((10 + g))/24" dev "tveth$n"; done
+	done
+	for v in $(seq 1 "$vols"); do
+		fx_eql_volume "$v" "$m" "$mb" || return 1
+		iqn=$FX_TGT_PREFIX:eql-vol$v
+		for g in $(seq 1 "$m"); do
+			fx_lio_iscsi_tpg "$iqn" "$g" "eqlvol$v" "member$g" || return 1
+			for n in $(seq 1 "$links"); do fx_lio_portal_add "$iqn" "$g" "10.10.$n.$((10 + g))" || return 1; done
+			fx_lio_tpg_enable "$iqn" "$g" || return 1
+		done
+	done
+	FX_EQL_MEMBERS=$m FX_EQL_LINKS=$links FX_EQL_VOLS=$vols
+	fx_log "EqualLogic group: $m members, $vols volumes, $links links"
+}
+# Log in to every member portal of every volume, through every link's iface.
+fx_eql_login_all() {
+	local v g n
+	fx_iscsid || return 1
+	for n in $(seq 1 "$FX_EQL_LINKS"); do fx_iscsi_iface "$n" || return 1; done
+	for v in $(seq 1 "$FX_EQL_VOLS"); do
+		for g in $(seq 1 "$FX_EQL_MEMBERS"); do
+			for n in $(seq 1 "$FX_EQL_LINKS"); do
+				fx_iscsi_login "$FX_TGT_PREFIX:eql-vol$v" "10.10.$n.$((10 + g))" "if$n" || return 1
+			done
+		done
+	done
+	udevadm settle --timeout=60
+}
+# The quick variant: the same volume and referrals over tcm_loop (no network, no iSCSI).
+# Its volume is number 9, so it can live beside an iSCSI group.
+fx_eql_loop() {	# fx_eql_loop MEMBERS [SIZE_MB]
+	local m=$1 mb=${2:-128} g wwn=naa.5001405eq1000001
+	fx_modules; fx_lio_modules || return 1
+	modprobe tcm_loop || return 1
+	fx_eql_volume 9 "$m" "$mb" || return 1
+	for g in $(seq 1 "$m"); do
+		local tp=$FX_CFS/loopback/$wwn/tpgt_$g
+		mkdir -p "$tp/lun/lun_0" || return 1
+		echo "naa.5001405eq10000$(printf '%02x' "$g")" > "$tp/nexus" || return 1
+		ln -s "$(fx_lio_dev eqlvol9)" "$tp/lun/lun_0/eqlvol9" || return 1
+		echo "member$g" > "$tp/lun/lun_0/alua_tg_pt_gp" || return 1
+	done
+	udevadm settle --timeout=60
+	wait_for 20 test "$(fx_eql_disks | wc -l)" -ge "$m" || return 1
+	FX_EQL_MEMBERS=$m FX_EQL_VOLS=1
+	fx_log "EqualLogic group over tcm_loop: $m members"
+}
+fx_eql_disks() {	# every sd device whose vendor is EQLOGIC
+	local d
+	for d in /sys/block/sd*; do
+		[ "$(tr -d ' ' < "$d/device/vendor" 2>/dev/null)" = EQLOGIC ] && basename "$d"
+	done
+}
+
+# I/O ----------------------------------------------------------------------------------------
+# fx_fio_start NAME DEV SECONDS [extra fio options]: random writes with crc32c verify, in the
+# background; fx_fio_wait NAME returns fio's exit code (non-zero on any I/O or verify error).
+fx_fio_start() {
+	local name=$1 dev=$2 secs=$3; shift 3
+	fio --name="$name" --filename="$dev" --rw=randwrite --bs=4k --direct=1 --ioengine=libaio \
+		--iodepth=8 --time_based --runtime="$secs" --size="${FX_FIO_SIZE:-32m}" \
+		--verify=crc32c --verify_backlog=128 --verify_fatal=1 --exitall_on_error \
+		--output="/tmp/fio-$name.out" "$@" >/dev/null 2>"/tmp/fio-$name.err" &
+	eval "FX_FIO_PID_$name=$!"
+}
+fx_fio_wait() {
+	local pid rc=0
+	eval "pid=\$FX_FIO_PID_$1"
+	wait "$pid" || rc=$?
+	if [ $rc != 0 ] || grep -q 'err=[ ]*[1-9]' "/tmp/fio-$1.out"; then
+		fx_log "fio $1 failed (rc $rc)"; cat "/tmp/fio-$1.err" "/tmp/fio-$1.out" | tail -n 20 >&2
+		return 1
+	fi
+	grep -E 'write: IOPS' "/tmp/fio-$1.out" | sed 's/^ */  fio: /' >&2
+}
+# fx_read_stats DEV: the completed reads and writes of a block device (from /sys/block/X/stat)
+fx_dev_ios() { awk '{ print $1 + $5 }' "/sys/block/$1/stat"; }
+
+# fx_referral_owners DEV: "first_lba last_lba owner_tpg" per segment, from sg_referrals
+# (sg_referrals prints the port group in hex; the output here is decimal).
+fx_referral_owners() {
+	local f l g
+	sg_referrals --maxlen=16384 "/dev/$1" | awk '
+		/first lba/ { for (i = 1; i <= NF; i++) { if ($i == "first") f = $(i + 2); if ($i == "last") l = $(i + 2) }; gsub(",", "", f) }
+		/port group/ && /active\/optimized/ { for (i = 1; i <= NF; i++) if ($i == "group") print f, l, $(i + 1) }' |
+	while read -r f l g; do echo "$f $l $((16#${g#0x}))"; done
+}
+# fx_expected_owners MEMBERS SECTORS: the same list, from the fixture's own map
+fx_expected_owners() {
+	fx_eql_lba_map "$1" "$2" | awk 'NR > 1 { for (i = 3; i <= NF; i++) if ($i ~ /:O$/) { sub(":O", "", $i); print $1, $2, $i } }'
+}
+fx_path_tpg() {	# the target port group a path reports in VPD 0x83, in decimal
+	local g
+	g=$(sg_vpd -p 0x83 "/dev/$1" | awk '/[Tt]arget port group:/ { print $NF; exit }')
+	[ -n "$g" ] && echo $((g))
+}

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Checks that span sections or files, run once everything is read, and the lookup tables built from them. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config_internal.h"
+#include "util.h"
+
+/* Report at the place of @item rather than where the parser stopped. */
+static void error_at(struct cfg_parser *p, const char *file, unsigned line, const char *what)
+{
+	p->file = file;
+	p->line = line;
+	cfg_error(p, "%s", what);
+}
+
+static void warn_at(struct cfg_parser *p, const char *file, unsigned line, const char *what)
+{
+	p->file = file;
+	p->line = line;
+	cfg_warn(p, "%s", what);
+}
+
+static int describe_item(struct mp_item *item, const struct mp_section *sec)
+{
+	char origin[MP_ORIGIN_MAX];
+
+	cfg_origin_format(sec, item, origin, sizeof(origin));
+	if (asprintf(&item->desc, "%s \"%s\" %s", item->kw->name, item->str, origin) < 0) {
+		item->desc = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static int describe_bl_device(struct mp_section *dev)
+{
+	const struct mp_item *v = cfg_section_find(dev, MP_KEY_BL_VENDOR);
+	const struct mp_item *pr = cfg_section_find(dev, MP_KEY_BL_PRODUCT);
+	char origin[MP_ORIGIN_MAX];
+
+	cfg_origin_format(dev, NULL, origin, sizeof(origin));
+	if (asprintf(&dev->desc, "device%s%s%s%s%s%s %s", v ? " vendor \"" : "",
+		     v ? v->str : "", v ? "\"" : "", pr ? " product \"" : "", pr ? pr->str : "",
+		     pr ? "\"" : "", origin) < 0) {
+		dev->desc = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Blacklist reasons are written once here, so that matching, which runs on
+ * an immutable config, only hands out pointers. */
+static int describe_blacklist(struct mp_section *bl)
+{
+	for (size_t i = 0; i < bl->n_items; i++)
+		if (describe_item(&bl->items[i], bl) < 0)
+			return -ENOMEM;
+	for (size_t i = 0; i < bl->n_children; i++)
+		if (describe_bl_device(bl->children[i]) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static int collect_fprio(struct cfg_parser *p, struct mp_section *sec)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < sec->n_items; i++)
+		n += sec->items[i].kw->key == MP_KEY_FAILOVER_PRIORITY;
+	if (n == 0)
+		return 0;
+	sec->fprio = calloc(n, sizeof(*sec->fprio));
+	if (!sec->fprio)
+		return -ENOMEM;
+	for (size_t i = 0; i < sec->n_items; i++) {
+		const struct mp_item *it = &sec->items[i];
+		const char *match = it->fprio.text;
+
+		if (it->kw->key != MP_KEY_FAILOVER_PRIORITY)
+			continue;
+		for (size_t j = 0; j < sec->n_fprio; j++)
+			if (strncmp(sec->fprio[j].text, match, strcspn(match, " ") + 1) == 0)
+				error_at(p, it->file, it->line,
+					 "failover_priority gives the same paths a second priority");
+		sec->fprio[sec->n_fprio] = it->fprio;
+		cfg_origin_format(sec, it, sec->fprio[sec->n_fprio].origin, MP_ORIGIN_MAX);
+		sec->n_fprio++;
+	}
+	return 0;
+}
+
+static int check_device(struct cfg_parser *p, struct mp_section *dev)
+{
+	for (size_t i = 0; i < dev->n_items; i++)
+		if (dev->items[i].kw->key == MP_KEY_PRODUCT_BLACKLIST &&
+		    describe_item(&dev->items[i], dev) < 0)
+			return -ENOMEM;
+	return collect_fprio(p, dev);
+}
+
+static int check_devices(struct cfg_parser *p, struct mp_section *devices)
+{
+	for (size_t i = 0; i < devices->n_children; i++)
+		if (check_device(p, devices->children[i]) < 0)
+			return -ENOMEM;
+	return 0;
+}
+
+static const char *item_str(const struct mp_section *sec, enum mp_key key)
+{
+	const struct mp_item *it = cfg_section_find(sec, key);
+
+	return it ? it->str : NULL;
+}
+
+/* Two maps cannot share an alias; two entries for one wwid merge, which is
+ * allowed but worth a word. */
+static int check_multipaths(struct cfg_parser *p, struct mp_section *mps)
+{
+	for (size_t i = 0; i < mps->n_children; i++) {
+		const struct mp_section *a = mps->children[i];
+		const char *alias = item_str(a, MP_KEY_ALIAS), *wwid = item_str(a, MP_KEY_WWID);
+
+		for (size_t j = 0; j < i; j++) {
+			const struct mp_section *b = mps->children[j];
+			const char *balias = item_str(b, MP_KEY_ALIAS);
+			const char *bwwid = item_str(b, MP_KEY_WWID);
+
+			if (alias && balias && streq(alias, balias) && !(wwid && bwwid && streq(wwid, bwwid)))
+				error_at(p, a->file, cfg_section_find(a, MP_KEY_ALIAS)->line,
+					 "alias is already used by another multipath section");
+			if (wwid && bwwid && streq(wwid, bwwid))
+				warn_at(p, a->file, a->line,
+					"a multipath section for this wwid already exists; their settings merge");
+		}
+		if (collect_fprio(p, mps->children[i]) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void check_polling(struct cfg_parser *p, const struct mp_section *defs)
+{
+	const struct mp_item *pi = cfg_section_find(defs, MP_KEY_POLLING_INTERVAL);
+	const struct mp_item *max = cfg_section_find(defs, MP_KEY_MAX_POLLING_INTERVAL);
+	long long interval = pi ? pi->num : 5;
+	char msg[128];
+
+	if (!max || max->num >= interval)
+		return;
+	snprintf(msg, sizeof(msg), "max_polling_interval %lld is less than polling_interval %lld",
+		 max->num, interval);
+	error_at(p, max->file, max->line, msg);
+}
+
+static int iscsi_count(const struct mp_section *sec, enum mp_key key)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < sec->n_items; i++)
+		n += sec->items[i].kw->key == key;
+	return n;
+}
+
+static void check_iscsi_item(struct cfg_parser *p, const struct mp_section *sec, size_t i)
+{
+	const struct mp_item *it = &sec->items[i];
+	const struct mp_item *hb = cfg_section_find(sec, MP_KEY_ISCSI_HEARTBEAT);
+
+	for (size_t j = 0; j < i; j++)
+		if (sec->items[j].kw->key == it->kw->key && streq(sec->items[j].str, it->str))
+			warn_at(p, it->file, it->line, "listed twice");
+	if (hb && it->kw->key == MP_KEY_ISCSI_NIC && streq(hb->str, it->str))
+		error_at(p, it->file, it->line,
+			 "the heartbeat interface must not also be an iSCSI nic");
+}
+
+static int build_iscsi(struct cfg_parser *p, struct mp_config *cfg)
+{
+	const struct mp_section *sec = cfg->top[CFG_SEC_ISCSI];
+	const struct mp_item *hb = cfg_section_find(sec, MP_KEY_ISCSI_HEARTBEAT);
+
+	cfg->iscsi_nics = calloc(iscsi_count(sec, MP_KEY_ISCSI_NIC) + 1, sizeof(char *));
+	cfg->iscsi_portals = calloc(iscsi_count(sec, MP_KEY_ISCSI_PORTAL) + 1,
+				    sizeof(struct mp_portal));
+	if (!cfg->iscsi_nics || !cfg->iscsi_portals)
+		return -ENOMEM;
+	for (size_t i = 0; i < sec->n_items; i++) {
+		const struct mp_item *it = &sec->items[i];
+
+		check_iscsi_item(p, sec, i);
+		if (it->kw->key == MP_KEY_ISCSI_NIC)
+			cfg->iscsi_nics[cfg->n_iscsi_nics++] = it->str;
+		else if (it->kw->key == MP_KEY_ISCSI_PORTAL)
+			cfg->iscsi_portals[cfg->n_iscsi_portals++] = it->portal;
+	}
+	cfg->iscsi_heartbeat = hb ? hb->str : NULL;
+	return 0;
+}
+
+int cfg_finalize(struct cfg_parser *p)
+{
+	struct mp_config *cfg = p->cfg;
+	int r = 0;
+
+	if (describe_blacklist(cfg->top[CFG_SEC_BLACKLIST]) < 0 ||
+	    describe_blacklist(cfg->top[CFG_SEC_BLACKLIST_EXCEPTIONS]) < 0 ||
+	    describe_blacklist(cfg->default_blacklist) < 0 ||
+	    check_devices(p, cfg->top[CFG_SEC_DEVICES]) < 0 || check_devices(p, cfg->builtin) < 0 ||
+	    check_multipaths(p, cfg->top[CFG_SEC_MULTIPATHS]) < 0 || build_iscsi(p, cfg) < 0)
+		r = -ENOMEM;
+	check_polling(p, cfg->top[CFG_SEC_DEFAULTS]);
+	return r < 0 || p->oom ? -ENOMEM : 0;
+}

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The commands mpath knows: their grammar, and which ones may fall back to device-mapper. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipc.h"
+#include "mpath.h"
+#include "util.h"
+
+/*
+ * A pattern is a list of words; upper-case words are arguments: DEV takes
+ * "sdb", "8:16" or "/dev/sdb"; MAP takes an alias, a WWID, "dm-N" or
+ * "/dev/mapper/NAME". The argument is sent without its /dev/ prefix.
+ */
+struct command {
+	const char *pattern;
+	const char *help;
+	bool topology;		/* a -ll style view the CLI can build from device-mapper */
+	bool with_checker;
+};
+
+/* The grammar is mpathd's (mpathd/commands.c); "nocheck" comes before MAP so it is never taken for one. */
+static const struct command commands[] = {
+	{ "show topology", "every map, as -ll shows it", true, true },
+	{ "show topology nocheck", "every map, as -l shows it", true, false },
+	{ "show topology nocheck MAP", "one map (or the map of a path), as -l shows it", true, false },
+	{ "show topology MAP", "one map (or the map of a path), as -ll shows it", true, true },
+	{ "show map MAP", "one map, as -ll shows it", true, true },
+	{ "show paths", "one line per path", false, false },
+	{ "show maps", "one line per map", false, false },
+	{ "show status", "the daemon's state", false, false },
+	{ "show config", "the configuration in effect", false, false },
+	{ "show map MAP config", "the configuration one map resolves to", false, false },
+	{ "fail path DEV", "fail a path; checkers do not reinstate it", false, false },
+	{ "reinstate path DEV", "reinstate a failed path", false, false },
+	{ "add path DEV", "add a path to its map", false, false },
+	{ "del path DEV", "remove a path from its map", false, false },
+	{ "resize map MAP", "reload a map with its paths' new size", false, false },
+	{ "reconfigure", "reread the configuration", false, false },
+	{ "shutdown", "stop the daemon", false, false },
+	{ "help", "the daemon's list of commands", false, false },
+};
+
+void mpath_commands_usage(FILE *f)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-30s %s\n", commands[i].pattern, commands[i].help);
+}
+
+static bool is_placeholder(const char *w, size_t len)
+{
+	return (len == 3 && strncmp(w, "DEV", 3) == 0) || (len == 3 && strncmp(w, "MAP", 3) == 0);
+}
+
+/* Whether @words match @pattern; on a match, *ret_arg is the argument's index or -1. */
+static bool pattern_match(const char *pattern, char *const *words, int nr_words, int *ret_arg)
+{
+	const char *p = pattern;
+	int i = 0, arg = -1;
+
+	while (*p) {
+		size_t len = strcspn(p, " ");
+
+		if (i >= nr_words)
+			return false;
+		if (is_placeholder(p, len))
+			arg = i;
+		else if (strlen(words[i]) != len || strncmp(words[i], p, len) != 0)
+			return false;
+		i++;
+		p += len + (p[len] == ' ');
+	}
+	if (i != nr_words)
+		return false;
+	*ret_arg = arg;
+	return true;
+}
+
+/* Whether some command starts with the verb @w; those get checked instead of passed through. */
+static bool known_verb(const char *w)
+{
+	size_t len = strlen(w);
+
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strncmp(commands[i].pattern, w, len) == 0 &&
+		    (commands[i].pattern[len] == ' ' || !commands[i].pattern[len]))
+			return true;
+	return false;
+}
+
+static int usage_for_verb(const char *verb)
+{
+	size_t len = strlen(verb);
+
+	fprintf(stderr, "mpath: bad arguments for '%s'; expected one of:\n", verb);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (strncmp(commands[i].pattern, verb, len) == 0 && commands[i].pattern[len] == ' ')
+			fprintf(stderr, "  mpath %s\n", commands[i].pattern);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (streq(commands[i].pattern, verb))
+			fprintf(stderr, "  mpath %s\n", commands[i].pattern);
+	return -EINVAL;
+}
+
+static const char *strip_dev(const char *w)
+{
+	if (strncmp(w, "/dev/mapper/", 12) == 0 && w[12])
+		return w + 12;
+	if (strncmp(w, "/dev/", 5) == 0 && w[5])
+		return w + 5;
+	return w;
+}
+
+/* Unknown words after "show" (or "show map MAP") may be commands of a newer daemon. */
+static bool passthrough_allowed(char *const *words, int nr_words)
+{
+	if (!streq(words[0], "show"))
+		return !known_verb(words[0]);
+	if (nr_words < 2 || streq(words[1], "topology"))
+		return false;
+	return !streq(words[1], "map") || nr_words >= 3;
+}
+
+/* Fill @ret from @words, which were checked or passed through. */
+static int request_from_words(char **words, int nr_words, bool json, const struct command *cmd,
+			      int arg, struct mpath_request *ret)
+{
+	const char *saved = arg >= 0 ? words[arg] : NULL;
+	char *line = NULL;
+	int r;
+
+	if (arg >= 0)
+		words[arg] = (char *)strip_dev(saved);
+	if (json)
+		words[nr_words++] = (char *)"--json";
+	r = mp_ipc_join(words, nr_words, &line);
+	if (json)
+		words[--nr_words] = NULL;
+	if (r < 0) {
+		if (arg >= 0)
+			words[arg] = (char *)saved;
+		fprintf(stderr, "mpath: invalid command text: %s\n", strerror(-r));
+		return r == -ENOMEM ? r : -EINVAL;
+	}
+	*ret = (struct mpath_request){
+		.text = line,
+		.topology = cmd && cmd->topology,
+		.with_checker = cmd ? cmd->with_checker : true,
+		.json = json,
+		.map_filter = cmd && cmd->topology && arg >= 0 ? words[arg] : NULL,
+	};
+	return 0;
+}
+
+/* -ll [MAP] and -l [MAP] become "show topology [nocheck] [MAP]". */
+static int request_from_ll(const struct mpath_args *a, struct mpath_request *ret)
+{
+	char *words[8];
+	int n = 0;
+
+	if (a->nr_words > 1) {
+		fprintf(stderr, "mpath: %s takes at most one map\nTry 'mpath --help'.\n",
+			a->mode == MPATH_MODE_LL ? "-ll" : "-l");
+		return -EINVAL;
+	}
+	words[n++] = (char *)"show";
+	words[n++] = (char *)"topology";
+	if (a->mode == MPATH_MODE_L)
+		words[n++] = (char *)"nocheck";
+	if (a->nr_words == 1)
+		words[n++] = a->words[0];
+	words[n] = NULL;
+	return mpath_request_build(&(struct mpath_args){
+		.mode = MPATH_MODE_WORDS, .json = a->json, .nr_words = n, .words = words,
+	}, ret);
+}
+
+int mpath_request_build(const struct mpath_args *a, struct mpath_request *ret)
+{
+	_cleanup_free_ char **words = NULL;
+	int arg = -1;
+
+	if (a->mode == MPATH_MODE_LL || a->mode == MPATH_MODE_L)
+		return request_from_ll(a, ret);
+	if (a->nr_words == 0) {
+		fprintf(stderr, "mpath: no command given\nTry 'mpath --help'.\n");
+		return -EINVAL;
+	}
+	/* A private copy with room for "--json", so placeholders can be rewritten. */
+	words = calloc((size_t)a->nr_words + 2, sizeof(*words));
+	if (!words)
+		return -ENOMEM;
+	memcpy(words, a->words, (size_t)a->nr_words * sizeof(*words));
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (pattern_match(commands[i].pattern, words, a->nr_words, &arg))
+			return request_from_words(words, a->nr_words, a->json, &commands[i], arg, ret);
+	if (!passthrough_allowed(words, a->nr_words))
+		return usage_for_verb(words[0]);
+	return request_from_words(words, a->nr_words, a->json, NULL, -1, ret);
+}
+
+void mpath_request_release(struct mpath_request *r)
+{
+	free(r->text);
+	r->text = NULL;
+}

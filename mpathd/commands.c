@@ -1,0 +1,521 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The daemon's commands: a table of named handlers, read-only ones rendered from the snapshot. */
+
+/*
+ * Protocol, for CLI authors (framing in libmpath/ipc.h):
+ *
+ * Request: command words separated by single spaces, optionally ending in
+ * "--json". "list" is accepted wherever "show" is.
+ *
+ *   show topology [nocheck] [MAP]  the `multipath -ll` layout; nocheck prints
+ *                                  "undef" for checker states (`-l`); MAP may be
+ *                                  an alias, WWID, dm-N or one of its paths
+ *   show paths                     one path per row, unclaimed paths last
+ *   show maps                      one map per row
+ *   show map NAME                  one map in the -ll layout
+ *   show status                    counts, snapshot generation and age
+ *   help                           the list of commands
+ *   fail path DEV                  administratively fail DEV; checkers never reinstate it
+ *   reinstate path DEV             lift that; DEV is reinstated once its checker sees it answer
+ *   add path DEV                   take a block device (sdX) as a path
+ *   del path DEV                   forget a path and remove it from its map
+ *   resize map NAME                reload NAME with its paths' current size
+ *   reconfigure                    reload multipath.conf; keeps the old one on errors
+ *   shutdown                       stop the daemon
+ *
+ * Reply: a status and a UTF-8 body.
+ *   status 0: the body is the output (text, or JSON with --json). Commands
+ *     that change state answer "ok" or a summary; with --json,
+ *     {"message": "..."}. An empty body is valid (e.g. no maps).
+ *   status -errno: the body is one human-readable line, never JSON:
+ *     -EINVAL  unknown command or bad arguments ("unknown command: ... (try 'help')")
+ *     -ENODEV  no such path or map
+ *     -EEXIST  add path: already a path
+ *     -EPERM   a state-changing command from a non-root client
+ *     -EMSGSIZE the request exceeds MP_IPC_MAX_REQUEST (the connection is closed)
+ *     -EBUSY   too many clients (the connection is closed)
+ *     -ETIMEDOUT the daemon's loop did not answer in 30 s; the command may still run
+ *     -ESHUTDOWN the daemon is stopping
+ *
+ * Read-only commands are answered from the published snapshot on the client's
+ * thread, so they never wait for the event loop; several requests may be sent
+ * on one connection, and are answered in order.
+ */
+#include <errno.h>
+#include <libudev.h>
+#include <stdarg.h>
+#include <string.h>
+#include <urcu.h>
+
+#include "daemon.h"
+#include "json.h"
+#include "log.h"
+#include "strbuf.h"
+#include "topology_print.h"
+#include "util.h"
+
+/* Read handlers see only the snapshot: they run on IPC client threads. */
+typedef int (*command_render_t)(const struct mp_topology *t, char **args, int nargs, bool json,
+				struct strbuf *out);
+/* Execute handlers run on the loop and may change the daemon's state. */
+typedef int (*command_execute_t)(struct daemon *d, char **args, int nargs, struct strbuf *out);
+
+struct command {
+	const char *words;		/* "show topology" */
+	const char *args;		/* "[nocheck] [MAP]", for help and usage errors */
+	int min_args, max_args;
+	const char *help;
+	command_render_t render;	/* exactly one of render and execute is set */
+	command_execute_t execute;
+};
+
+DEFINE_FREE_FUNC(struct udev_device, udev_device_unref)
+
+/* Replace @out with an error message and return @r. */
+static int __attribute__((format(printf, 3, 4)))
+command_error(struct strbuf *out, int r, const char *fmt, ...)
+{
+	_cleanup_free_ char *msg = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	strbuf_reset(out);
+	strbuf_puts(out, msg ? msg : strerror(-r));
+	return r;
+}
+
+/* ---- read-only commands ---- */
+
+/* @filter may name a map or one of its paths; the printers answer -ENOENT when nothing matches. */
+static int render_ll(const struct mp_topology *t, const char *filter, bool with_checker, bool json,
+		     struct strbuf *out)
+{
+	int r;
+
+	if (json)
+		r = mp_topology_json_map_topology(t, filter, out, true);
+	else
+		r = mp_topology_print_ll(t, filter, with_checker, out);
+	if (r == -ENOENT)
+		return command_error(out, -ENODEV, "no map or path named '%s'", filter);
+	return r;
+}
+
+static int show_topology(const struct mp_topology *t, char **args, int nargs, bool json,
+			 struct strbuf *out)
+{
+	bool with_checker = true;
+
+	if (nargs > 0 && streq(args[0], "nocheck")) {
+		with_checker = false;
+		args++;
+		nargs--;
+	}
+	if (nargs > 1)
+		return command_error(out, -EINVAL, "usage: show topology [nocheck] [MAP]");
+	return render_ll(t, nargs ? args[0] : NULL, with_checker, json, out);
+}
+
+static int show_map(const struct mp_topology *t, char **args, int nargs, bool json, struct strbuf *out)
+{
+	if (!mp_topology_find_map(t, args[0]))
+		return command_error(out, -ENODEV, "no map named '%s'", args[0]);
+	return render_ll(t, args[0], true, json, out);
+}
+
+static int show_paths(const struct mp_topology *t, char **args, int nargs, bool json, struct strbuf *out)
+{
+	return json ? mp_topology_json_paths(t, out, true) : mp_topology_print_paths(t, out);
+}
+
+static int show_maps(const struct mp_topology *t, char **args, int nargs, bool json, struct strbuf *out)
+{
+	return json ? mp_topology_json_maps(t, out, true) : mp_topology_print_maps(t, out);
+}
+
+struct status_counts {
+	size_t maps, paths, active, failed, unclaimed;
+};
+
+/* active: the kernel uses it; failed: the kernel or a checker says it is down. */
+static void status_count_path(const struct mp_topo_path *p, struct status_counts *c)
+{
+	c->paths++;
+	if (p->dm_state == MP_DM_PATH_ACTIVE)
+		c->active++;
+	else if (p->dm_state == MP_DM_PATH_FAILED || p->checker_state == MP_CHK_FAULTY ||
+		 p->checker_state == MP_CHK_ADMIN_DOWN)
+		c->failed++;
+}
+
+static void status_count(const struct mp_topology *t, struct status_counts *c)
+{
+	*c = (struct status_counts){ .maps = t->nr_maps, .unclaimed = t->nr_orphans };
+	for (size_t i = 0; i < t->nr_maps; i++)
+		for (size_t g = 0; g < t->maps[i].nr_groups; g++)
+			for (size_t k = 0; k < t->maps[i].groups[g].nr_paths; k++)
+				status_count_path(&t->maps[i].groups[g].paths[k], c);
+	for (size_t i = 0; i < t->nr_orphans; i++)
+		status_count_path(&t->orphans[i], c);
+}
+
+static int show_status_json(const struct mp_topology *t, const struct status_counts *c, uint64_t age,
+			    struct strbuf *out)
+{
+	_cleanup_free_ char *text = NULL;
+	struct mp_json j;
+	int r;
+
+	mp_json_init(&j, true);
+	mp_json_begin_object(&j);
+	mp_json_kv_uint(&j, "maps", c->maps);
+	mp_json_kv_uint(&j, "paths", c->paths);
+	mp_json_kv_uint(&j, "active_paths", c->active);
+	mp_json_kv_uint(&j, "failed_paths", c->failed);
+	mp_json_kv_uint(&j, "unclaimed_paths", c->unclaimed);
+	mp_json_kv_uint(&j, "generation", t->generation);
+	mp_json_key(&j, "snapshot_age_usec");
+	if (t->created_usec)
+		mp_json_uint(&j, age);
+	else
+		mp_json_null(&j);
+	mp_json_end_object(&j);
+	r = mp_json_finish(&j, &text);
+	mp_json_release(&j);
+	return r < 0 ? r : strbuf_puts(out, text);
+}
+
+static int show_status(const struct mp_topology *t, char **args, int nargs, bool json, struct strbuf *out)
+{
+	struct status_counts c;
+	uint64_t now = now_usec();
+	uint64_t age = t->created_usec && now > t->created_usec ? now - t->created_usec : 0;
+
+	status_count(t, &c);
+	if (json)
+		return show_status_json(t, &c, age, out);
+	strbuf_printf(out, "maps: %zu\n", c.maps);
+	strbuf_printf(out, "paths: %zu (active %zu, failed %zu, unclaimed %zu)\n",
+		      c.paths, c.active, c.failed, c.unclaimed);
+	strbuf_printf(out, "generation: %llu\n", (unsigned long long)t->generation);
+	if (!t->created_usec)
+		return strbuf_puts(out, "snapshot: none published yet (daemon starting)\n");
+	return strbuf_printf(out, "snapshot age: %llu.%03llu s\n", (unsigned long long)(age / 1000000),
+			     (unsigned long long)(age % 1000000 / 1000));
+}
+
+static int show_help(const struct mp_topology *t, char **args, int nargs, bool json, struct strbuf *out);
+
+/* ---- commands that change state (on the loop) ---- */
+
+/* NULL, with the error in @out, when there is no such path: the caller returns -ENODEV. */
+static struct path *path_lookup(struct daemon *d, const char *dev, struct strbuf *out)
+{
+	struct path *p = daemon_find_path(d, dev);
+
+	if (!p)
+		command_error(out, -ENODEV, "no path named '%s'", dev);
+	return p;
+}
+
+static int cmd_fail_path(struct daemon *d, char **args, int nargs, struct strbuf *out)
+{
+	enum mp_checker_state was;
+	struct path *p;
+	int r;
+
+	p = path_lookup(d, args[0], out);
+	if (!p)
+		return -ENODEV;
+	was = p->info.checker_state;
+	log_notice("%s: failed by the administrator", p->info.dev);
+	/* This sends fail_path to the map unless the path was already down... */
+	checker_path_state_changed(d, p, MP_CHK_ADMIN_DOWN);
+	/* ...and a repeated fail must still fail it if a reload brought it back. */
+	if (was == MP_CHK_ADMIN_DOWN && p->map && p->info.dm_state != MP_DM_PATH_FAILED) {
+		r = map_path_message(d, p, false);
+		if (r < 0)
+			return command_error(out, r, "%s: failed to fail it in %s: %s", p->info.dev,
+					     p->map->name, strerror(-r));
+	}
+	return strbuf_puts(out, "ok");
+}
+
+static int cmd_reinstate_path(struct daemon *d, char **args, int nargs, struct strbuf *out)
+{
+	struct path *p;
+
+	p = path_lookup(d, args[0], out);
+	if (!p)
+		return -ENODEV;
+	log_notice("%s: reinstated by the administrator", p->info.dev);
+	/* The checker reinstates it in the map when the path answers. */
+	checker_path_state_changed(d, p, MP_CHK_UNCHECKED);
+	checker_kick(d, p);
+	return strbuf_puts(out, "ok");
+}
+
+/* The name goes into a sysfs lookup: no "/", no "." or "..". */
+static bool dev_name_is_valid(const char *dev)
+{
+	return dev[0] && dev[0] != '.' && !strchr(dev, '/') &&
+	       strlen(dev) < sizeof(((struct mp_topo_path *)NULL)->dev);
+}
+
+static int cmd_add_path(struct daemon *d, char **args, int nargs, struct strbuf *out)
+{
+	_cleanup_(udev_device_unrefp) struct udev_device *dev = NULL;
+	const char *name = args[0];
+	struct path *p;
+	int r;
+
+	if (!dev_name_is_valid(name))
+		return command_error(out, -EINVAL, "invalid device name '%s'", name);
+	if (daemon_find_path(d, name))
+		return command_error(out, -EEXIST, "%s is already a path", name);
+	dev = udev_device_new_from_subsystem_sysname(d->udev, "block", name);
+	if (!dev)
+		return command_error(out, -ENODEV, "no block device named '%s'", name);
+	r = path_new_from_udev(d, dev, &p);
+	if (r < 0)
+		return command_error(out, r, "%s cannot be a path: %s", name, strerror(-r));
+	r = daemon_add_path(d, p);
+	if (r < 0) {
+		path_free(p);
+		return command_error(out, r, "%s: %s", name, strerror(-r));
+	}
+	log_notice("%s: added by the administrator, %s wwid %s", p->info.dev, p->info.hctl, p->info.wwid);
+	r = checker_start(d, p);
+	if (r < 0)
+		log_warn_errno(r, "%s: failed to start its checker", p->info.dev);
+	maps_path_added(d, p);
+	return strbuf_puts(out, "ok");
+}
+
+static int cmd_del_path(struct daemon *d, char **args, int nargs, struct strbuf *out)
+{
+	struct path *p;
+
+	p = path_lookup(d, args[0], out);
+	if (!p)
+		return -ENODEV;
+	log_notice("%s: removed by the administrator", p->info.dev);
+	checker_stop(p);
+	maps_path_removed(d, p);
+	daemon_remove_path(d, p);
+	path_free(p);
+	return strbuf_puts(out, "ok");
+}
+
+static int cmd_resize_map(struct daemon *d, char **args, int nargs, struct strbuf *out)
+{
+	struct mpmap *m = daemon_find_map(d, args[0]);
+	int r;
+
+	if (!m)
+		return command_error(out, -ENODEV, "no map named '%s'", args[0]);
+	r = map_resize(d, m);
+	if (r < 0)
+		return command_error(out, r, "%s: failed to resize: %s", m->name, strerror(-r));
+	return strbuf_puts(out, "ok");
+}
+
+static int cmd_reconfigure(struct daemon *d, char **args, int nargs, struct strbuf *out)
+{
+	_cleanup_free_ char *summary = NULL;
+	int r;
+
+	r = daemon_reload_config(d, &summary);
+	if (r < 0)
+		return command_error(out, r, "%s", summary ? summary : strerror(-r));
+	return strbuf_puts(out, summary ? summary : "ok");
+}
+
+static int cmd_shutdown(struct daemon *d, char **args, int nargs, struct strbuf *out)
+{
+	log_notice("shutdown requested over the socket");
+	daemon_request_exit(d);
+	return strbuf_puts(out, "ok");
+}
+
+static const struct command command_table[] = {
+	{ "show topology", "[nocheck] [MAP]", 0, 2, "maps, groups and paths as multipath -ll", show_topology, NULL },
+	{ "show paths", "", 0, 0, "every path, unclaimed ones last", show_paths, NULL },
+	{ "show maps", "", 0, 0, "every map, one per row", show_maps, NULL },
+	{ "show map", "NAME", 1, 1, "one map as multipath -ll", show_map, NULL },
+	{ "show status", "", 0, 0, "counts, snapshot generation and age", show_status, NULL },
+	{ "help", "", 0, 0, "this list", show_help, NULL },
+	{ "fail path", "DEV", 1, 1, "fail DEV until it is reinstated by hand", NULL, cmd_fail_path },
+	{ "reinstate path", "DEV", 1, 1, "let the checker reinstate DEV when it answers", NULL, cmd_reinstate_path },
+	{ "add path", "DEV", 1, 1, "take the block device DEV as a path", NULL, cmd_add_path },
+	{ "del path", "DEV", 1, 1, "forget the path DEV", NULL, cmd_del_path },
+	{ "resize map", "NAME", 1, 1, "reload NAME with its paths' size", NULL, cmd_resize_map },
+	{ "reconfigure", "", 0, 0, "reload the configuration", NULL, cmd_reconfigure },
+	{ "shutdown", "", 0, 0, "stop the daemon", NULL, cmd_shutdown },
+};
+
+static int show_help_json(struct strbuf *out)
+{
+	_cleanup_free_ char *text = NULL;
+	struct mp_json j;
+	int r;
+
+	mp_json_init(&j, true);
+	mp_json_begin_object(&j);
+	mp_json_key(&j, "commands");
+	mp_json_begin_array(&j);
+	for (size_t i = 0; i < ARRAY_SIZE(command_table); i++) {
+		const struct command *c = &command_table[i];
+
+		mp_json_begin_object(&j);
+		mp_json_kv_string(&j, "command", c->words);
+		mp_json_kv_string(&j, "arguments", c->args);
+		mp_json_kv_bool(&j, "read_only", c->render != NULL);
+		mp_json_kv_string(&j, "description", c->help);
+		mp_json_end_object(&j);
+	}
+	mp_json_end_array(&j);
+	mp_json_end_object(&j);
+	r = mp_json_finish(&j, &text);
+	mp_json_release(&j);
+	return r < 0 ? r : strbuf_puts(out, text);
+}
+
+static int show_help(const struct mp_topology *t, char **args, int nargs, bool json, struct strbuf *out)
+{
+	char usage[64];
+	int r = 0;
+
+	if (json)
+		return show_help_json(out);
+	strbuf_puts(out, "commands (add --json for JSON output; \"list\" works as \"show\"):\n");
+	for (size_t i = 0; i < ARRAY_SIZE(command_table) && r >= 0; i++) {
+		const struct command *c = &command_table[i];
+
+		snprintf(usage, sizeof(usage), "%s%s%s", c->words, c->args[0] ? " " : "", c->args);
+		r = strbuf_printf(out, "  %-32s %s\n", usage, c->help);
+	}
+	return r;
+}
+
+/* ---- dispatch ---- */
+
+/* How many leading words of @argv are @c's words; 0 when they do not match. */
+static int command_match(const struct command *c, char **argv, int argc)
+{
+	const char *w = c->words;
+	int i;
+
+	for (i = 0; *w; i++) {
+		size_t len = strcspn(w, " ");
+		const char *a;
+
+		if (i >= argc)
+			return 0;
+		a = i == 0 && streq(argv[0], "list") ? "show" : argv[i];
+		if (strlen(a) != len || strncmp(a, w, len) != 0)
+			return 0;
+		w += len;
+		w += strspn(w, " ");
+	}
+	return i;
+}
+
+static int command_resolve(char **argv, int argc, struct strbuf *out, const struct command **ret,
+			   char ***ret_args, int *ret_nargs)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(command_table); i++) {
+		const struct command *c = &command_table[i];
+		int n = command_match(c, argv, argc);
+
+		if (n == 0)
+			continue;
+		if (argc - n < c->min_args || argc - n > c->max_args)
+			return command_error(out, -EINVAL, "usage: %s%s%s", c->words, c->args[0] ? " " : "",
+					     c->args);
+		*ret = c;
+		*ret_args = argv + n;
+		*ret_nargs = argc - n;
+		return 0;
+	}
+	strbuf_reset(out);
+	strbuf_puts(out, "unknown command:");
+	for (int i = 0; i < argc; i++)
+		strbuf_printf(out, " %s", argv[i]);
+	strbuf_puts(out, " (try 'help')");
+	return -EINVAL;
+}
+
+/* The body is always set (NULL only when even that allocation failed). */
+static int command_finish(int r, struct strbuf *out, bool json_message, char **ret_body)
+{
+	if (r == -ENOMEM || (r < 0 && out->len == 0))
+		command_error(out, r, "%s", strerror(-r));
+	if (r >= 0 && json_message) {
+		_cleanup_free_ char *text = NULL;
+		struct mp_json j;
+
+		mp_json_init(&j, true);
+		mp_json_begin_object(&j);
+		mp_json_kv_string(&j, "message", strbuf_str(out));
+		mp_json_end_object(&j);
+		r = mp_json_finish(&j, &text);
+		mp_json_release(&j);
+		strbuf_reset(out);
+		strbuf_puts(out, r < 0 ? strerror(-r) : text);
+	}
+	*ret_body = strbuf_steal(out);
+	return r < 0 ? r : 0;
+}
+
+bool command_is_read_only(char **argv, int argc)
+{
+	return argc >= 1 && (streq(argv[0], "show") || streq(argv[0], "list") || streq(argv[0], "help"));
+}
+
+int commands_render_read(char **argv, int argc, bool json, char **ret_body)
+{
+	static const struct mp_topology empty;	/* before the first publication */
+	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
+	const struct mp_topology *t;
+	const struct command *c;
+	char **args;
+	int nargs, r;
+
+	r = command_resolve(argv, argc, &out, &c, &args, &nargs);
+	if (r >= 0 && !c->render)
+		r = command_error(&out, -EINVAL, "'%s' changes state: it is not a read-only command", c->words);
+	if (r >= 0) {
+		t = snapshot_acquire();
+		r = c->render(t ? t : &empty, args, nargs, json, &out);
+	}
+	return command_finish(r, &out, false, ret_body);
+}
+
+int commands_execute(struct daemon *d, char **argv, int argc, bool json, char **ret_body)
+{
+	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
+	const struct command *c;
+	char **args;
+	int nargs, r;
+
+	if (command_is_read_only(argv, argc)) {
+		/* Show what the loop knows right now; publishing also registers this thread with RCU. */
+		daemon_publish_now(d);
+		rcu_read_lock();
+		r = commands_render_read(argv, argc, json, ret_body);
+		rcu_read_unlock();
+		return r;
+	}
+	r = command_resolve(argv, argc, &out, &c, &args, &nargs);
+	if (r >= 0 && !c->execute)
+		r = command_error(&out, -EINVAL, "'%s' is read-only: use show or help", c->words);
+	if (r >= 0) {
+		r = c->execute(d, args, nargs, &out);
+		daemon_publish_later(d);
+	}
+	return command_finish(r, &out, json, ret_body);
+}

@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The daemon's state, owned by the event loop thread; other threads see only snapshots. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <systemd/sd-event.h>
+
+#include "config.h"
+#include "sgio.h"
+#include "topology.h"
+
+struct daemon;
+struct mpmap;
+struct udev;
+struct udev_device;
+struct udev_monitor;
+struct mp_bindings;
+struct mp_wwids;
+struct dm_jobs;
+struct ipc_server;
+
+/** struct path - one SCSI block device that can be a path of a map. */
+struct path {
+	struct mp_topo_path info;	/* identity and published state */
+	dev_t devt;
+	struct mpmap *map;		/* NULL while unclaimed */
+	bool gone;			/* removed by udev; freed once the map no longer uses it */
+
+	/* checker: TUR through the sg driver, asynchronous */
+	int sg_fd;
+	sd_event_source *sg_source;
+	sd_event_source *timer;		/* next check, or the timeout of the running one */
+	struct mp_sg_request req;
+	uint8_t sense[32];
+	bool check_running;
+	uint64_t check_started_usec;
+	unsigned consecutive_failures;
+};
+
+/** struct mpmap - one multipath map, keyed by WWID. */
+struct mpmap {
+	char wwid[128];
+	char name[128];			/* alias or WWID */
+	char dm_name[16];		/* "dm-3", once known */
+	struct mp_map_settings settings;
+	struct path **paths;
+	size_t nr_paths;
+	bool exists;			/* the dm device exists */
+	bool adopted;			/* found at start-up rather than created by us */
+	bool removing;
+	bool busy;			/* a dm job for this map is running */
+	bool dirty;			/* the table must be rebuilt when the job ends */
+	bool status_dirty;		/* the status must be re-read when the job ends */
+	char *loaded_params;		/* the table we last loaded or found */
+	uint64_t size_sectors;
+	uint32_t event_nr;
+	int open_count;
+	int retries_left;		/* no_path_retry countdown while no path is usable */
+	bool queueing_disabled;		/* we sent fail_if_no_path */
+	struct mp_topo_group *groups;	/* as loaded, with the last status read */
+	size_t nr_groups;
+};
+
+struct daemon {
+	sd_event *event;
+	struct mp_config *config;
+	char *config_file;
+	char *config_dir;
+
+	struct path **paths;
+	size_t nr_paths;
+	struct mpmap **maps;
+	size_t nr_maps;
+
+	struct mp_bindings *bindings;
+	struct mp_wwids *wwids;
+
+	struct udev *udev;
+	struct udev_monitor *monitor;
+	sd_event_source *monitor_source;
+	int dm_poll_fd;
+	sd_event_source *dm_poll_source;
+	int rtnl_fd;
+	sd_event_source *rtnl_source;
+
+	sd_event_source *publish_source;	/* deferred snapshot publication */
+	uint64_t generation;
+	bool startup_done;
+
+	struct dm_jobs *jobs;
+	struct ipc_server *ipc;
+
+	/* settings resolved once from the defaults */
+	uint64_t polling_usec;
+	uint64_t checker_timeout_usec;
+	uint64_t failed_poll_usec;		/* how often a failed path is re-tested */
+};
+
+/* paths.c */
+int path_new_from_udev(struct daemon *d, struct udev_device *dev, struct path **ret);
+struct path *daemon_find_path(struct daemon *d, const char *dev);
+int daemon_add_path(struct daemon *d, struct path *p);
+void daemon_remove_path(struct daemon *d, struct path *p);
+void path_free(struct path *p);
+void path_refresh_state(struct path *p);
+bool path_is_usable(const struct path *p);
+
+/* maps.c */
+int maps_adopt_existing(struct daemon *d);
+void maps_path_added(struct daemon *d, struct path *p);
+void maps_path_removed(struct daemon *d, struct path *p);
+void map_schedule_reload(struct daemon *d, struct mpmap *m);
+void map_schedule_status(struct daemon *d, struct mpmap *m);
+void maps_all_status(struct daemon *d);
+int map_path_message(struct daemon *d, struct path *p, bool reinstate);
+void map_check_queueing(struct daemon *d, struct mpmap *m);
+struct mpmap *daemon_find_map(struct daemon *d, const char *name);
+void map_free(struct mpmap *m);
+int maps_reconfigure(struct daemon *d);
+int map_resize(struct daemon *d, struct mpmap *m);
+
+/* checker.c */
+int checker_start(struct daemon *d, struct path *p);
+void checker_stop(struct path *p);
+void checker_kick(struct daemon *d, struct path *p);
+void checker_path_state_changed(struct daemon *d, struct path *p, enum mp_checker_state st);
+
+/* events.c */
+int events_start(struct daemon *d);
+void events_stop(struct daemon *d);
+int daemon_enumerate(struct daemon *d);
+
+/* snapshot.c */
+void daemon_publish_later(struct daemon *d);
+int daemon_publish_now(struct daemon *d);
+struct mp_topology *snapshot_acquire(void);	/* caller holds rcu_read_lock */
+void snapshot_shutdown(void);
+
+/* dmjobs.c: device-mapper calls that may block run on worker threads */
+struct dm_job;
+typedef int (*dm_job_work_t)(struct dm_job *job);
+typedef void (*dm_job_done_t)(struct daemon *d, struct dm_job *job);
+struct dm_job {
+	dm_job_work_t work;		/* runs on a worker thread; touches only the job */
+	dm_job_done_t done;		/* runs on the loop */
+	char map_name[128];
+	char wwid[128];
+	char *params;			/* table params or message text */
+	uint64_t size;
+	bool create;
+	int result;			/* -errno from work() */
+	char *out_status;		/* status params read back */
+	char *out_table;		/* table params read back */
+	int out_open_count;
+	uint32_t out_event_nr;
+	uint64_t out_size;
+	char out_dm_name[16];
+	void *userdata;
+	struct dm_job *next;
+};
+int dm_jobs_start(struct daemon *d, unsigned nr_workers);
+void dm_jobs_stop(struct daemon *d);
+int dm_job_submit(struct daemon *d, struct dm_job *job);
+void dm_job_free(struct dm_job *job);
+
+/* ipc_server.c */
+int ipc_server_start(struct daemon *d, const char *path);
+void ipc_server_stop(struct daemon *d);
+
+/* commands.c: commands that change state run on the loop */
+int commands_execute(struct daemon *d, char **argv, int argc, bool json, char **ret_body);
+bool command_is_read_only(char **argv, int argc);
+int commands_render_read(char **argv, int argc, bool json, char **ret_body);
+
+/* main.c */
+void daemon_notify_status(struct daemon *d);
+int daemon_reload_config(struct daemon *d, char **ret_summary);
+void daemon_request_exit(struct daemon *d);
+
+uint64_t now_usec(void);

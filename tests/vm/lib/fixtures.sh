@@ -352,3 +352,33 @@ fx_path_tpg() {	# the target port group a path reports in VPD 0x83, in decimal
 	g=$(sg_vpd -p 0x83 "/dev/$1" | awk '/[Tt]arget port group:/ { print $NF; exit }')
 	[ -n "$g" ] && echo $((g))
 }
+
+# mpathd -------------------------------------------------------------------------------------
+FX_BUILD=${MPATH_BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/build-test}
+FX_MPATHD=$FX_BUILD/mpathd/mpathd
+FX_MPATH=$FX_BUILD/cli/mpath
+# fx_mpathd_start [config text]: start the daemon in the background, log in /tmp/mpathd.log
+fx_mpathd_start() {
+	mkdir -p /etc/multipath
+	printf '%s\n' "${1:-defaults {
+	user_friendly_names yes
+	find_multipaths strict
+	polling_interval 2
+	no_path_retry 12
+}}" > /tmp/mpathd.conf
+	"$FX_MPATHD" -c /tmp/mpathd.conf -d /nonexistent -v "${FX_MPATHD_LOG:-info}" >>/tmp/mpathd.log 2>&1 &
+	FX_MPATHD_PID=$!
+	wait_for 30 test -S /run/mpathd/mpathd.sock || { tail -n 30 /tmp/mpathd.log; return 1; }
+}
+fx_mpathd_stop() { kill "$FX_MPATHD_PID" 2>/dev/null; wait "$FX_MPATHD_PID" 2>/dev/null; true; }
+fx_mpath() { "$FX_MPATH" "$@"; }
+fx_dm_maps() { dmsetup ls --target multipath 2>/dev/null | awk '$1 != "No" { print $1 }'; }
+# fx_dm_path_state MAP DEVT: A or F from the kernel's status line
+fx_dm_path_state() {
+	dmsetup status "$1" | tr ' ' '\n' | awk -v d="$2" 'found { print; exit } $0 == d { found = 1 }'
+}
+fx_devt() { cat "/sys/block/$1/dev"; }
+fx_map_of() {	# the map holding sd device $1
+	local m
+	for m in $(fx_dm_maps); do dmsetup deps -o devname "$m" | grep -q "($1)" && echo "$m"; done
+}

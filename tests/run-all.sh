@@ -1,0 +1,34 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The full test suite from a fresh Debian 12 machine: set-up, build (warnings are errors),
+# cmocka unit tests, then every real-kernel scenario in its own VM.
+# Ends with the closing line `N passed, N failed`; exits non-zero if anything failed.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${MPATH_BUILD:-$ROOT/build-test}
+cd "$ROOT"
+T0=$(date +%s)
+
+bash tests/vm/setup.sh || { echo "set-up failed"; echo "0 passed, 1 failed"; exit 1; }
+if [ -f "$BUILD/build.ninja" ]; then meson setup --reconfigure "$BUILD" -Dwerror=true >/dev/null
+else meson setup "$BUILD" -Dwerror=true >/dev/null; fi || { echo "meson setup failed"; echo "0 passed, 1 failed"; exit 1; }
+ninja -C "$BUILD" || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+export MPATH_BUILD=$BUILD
+
+unit_out=$(meson test -C "$BUILD" --suite unit --print-errorlogs 2>&1); echo "$unit_out" | grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Timeout):'
+u_pass=$(echo "$unit_out" | awk '/^Ok:/ { print $2 }')
+u_fail=$(echo "$unit_out" | awk '/^(Fail|Timeout|Unexpected Pass):/ { n += $2 } END { print n + 0 }')
+[ "$u_fail" = 0 ] || echo "$unit_out" | tail -n 60
+
+vm_out=$(mktemp)
+tests/vm/vmtest run "${MPATH_SCENARIOS:-all}" 2>&1 | tee "$vm_out" | grep -E '^(===|  NOT OK|failed scenarios|scenarios:|\[run-vm\])'
+s_pass=$(awk '/^scenarios:/ { print $2 }' "$vm_out")
+s_fail=$(awk '/^scenarios:/ { print $4 }' "$vm_out")
+rm -f "$vm_out"
+
+pass=$(( ${u_pass:-0} + ${s_pass:-0} ))
+fail=$(( ${u_fail:-0} + ${s_fail:-1} ))
+echo "unit tests: ${u_pass:-0} passed, $u_fail failed; scenarios: ${s_pass:-0} passed, ${s_fail:-?} failed; wall time $(( $(date +%s) - T0 )) s"
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]

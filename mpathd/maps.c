@@ -548,6 +548,7 @@ static void job_status_done(struct daemon *d, struct dm_job *job)
 		m->event_nr = job->out_event_nr;
 		m->open_count = job->out_open_count;
 		map_apply_status(d, m, job->out_status);
+		map_sync_path_states(d, m);
 	}
 	map_job_finished(d, m);
 }
@@ -624,8 +625,10 @@ static void job_message_done(struct daemon *d, struct dm_job *job)
 	struct mpmap *m = job->userdata;
 
 	m->busy = false;
-	if (job->result < 0)
+	if (job->result < 0) {
 		log_warn_errno(job->result, "%s: message '%s' failed", m->name, job->params);
+		m->sync_hold_until = now_usec() + 1000000;	/* no tight retry loop */
+	}
 	m->status_dirty = true;
 	map_job_finished(d, m);
 }
@@ -663,6 +666,8 @@ int map_path_message(struct daemon *d, struct path *p, bool reinstate)
 /* Bring the kernel in line with the checkers: fail what is down, reinstate what is up. */
 static void map_sync_path_states(struct daemon *d, struct mpmap *m)
 {
+	if (now_usec() < m->sync_hold_until)
+		return;
 	for (size_t i = 0; i < m->nr_paths && !m->busy; i++) {
 		struct path *p = m->paths[i];
 		bool up = path_is_usable(p) && p->info.checker_state == MP_CHK_READY;
@@ -681,8 +686,10 @@ void map_check_queueing(struct daemon *d, struct mpmap *m)
 	const struct mp_setting *npr = &m->settings.key[MP_KEY_NO_PATH_RETRY];
 	bool any = false;
 
+	/* An unchecked path (just found, or the daemon just started) is not yet a dead one. */
 	for (size_t i = 0; i < m->nr_paths; i++)
-		any |= path_is_usable(m->paths[i]) && m->paths[i]->info.checker_state == MP_CHK_READY;
+		any |= path_is_usable(m->paths[i]) && (m->paths[i]->info.checker_state == MP_CHK_READY ||
+							m->paths[i]->info.checker_state == MP_CHK_UNCHECKED);
 	if (any) {
 		m->retries_left = -1;
 		if (m->queueing_disabled) {

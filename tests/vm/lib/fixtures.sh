@@ -17,10 +17,13 @@ FX_FAIL=0
 check() {	# check "description" command...
 	local what=$1; shift
 	if "$@"; then echo "  ok: $what"; FX_PASS=$((FX_PASS + 1))
-	else echo "  NOT OK: $what"; FX_FAIL=$((FX_FAIL + 1)); fi
+	else echo "  NOT OK: $what (at $(cut -d' ' -f1 /proc/uptime))"; FX_FAIL=$((FX_FAIL + 1)); fi
 }
 fx_done() {	# the scenario's exit code: 0 only if every check passed and there was one
 	echo "checks: $FX_PASS passed, $FX_FAIL failed"
+	if [ "$FX_FAIL" != 0 ] && [ -s /tmp/mpathd.log ]; then
+		echo "--- last lines of /tmp/mpathd.log"; tail -n "${MPATH_LOG_TAIL:-60}" /tmp/mpathd.log
+	fi
 	[ "$FX_FAIL" = 0 ] && [ "$FX_PASS" -gt 0 ]
 }
 fx_die() { echo "FATAL: $*"; dmesg | tail -n 20; exit 1; }
@@ -33,6 +36,12 @@ wait_for() {
 		sleep 0.05
 	done
 }
+# fx_eq EXPECTED command...: the command's output is EXPECTED. Use it inside wait_for, which
+# must re-run the command: `wait_for 5 test "$(cmd)" = x` would compare one frozen value.
+fx_eq() { local want=$1; shift; [ "$("$@")" = "$want" ]; }
+fx_count() { "$@" | wc -l; }
+fx_count_words() { "$@" | wc -w; }
+fx_ge() { local min=$1; shift; [ "$("$@")" -ge "$min" ]; }	# numeric output >= MIN
 fx_now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 # scsi_dh_alua is left out on purpose: scsi_debug reports ALUA state host_no % 3, so with
@@ -51,7 +60,7 @@ fx_scsi_debug() {
 		vpd_use_hostno=0 "$@" || return 1
 	udevadm settle --timeout=120
 	local want=$((luns * paths))
-	wait_for 60 test "$(fx_sdebug_disks | wc -l)" -ge "$want" || { fx_log "only $(fx_sdebug_disks | wc -l)/$want disks"; return 1; }
+	wait_for 60 fx_ge "$want" fx_count fx_sdebug_disks || { fx_log "only $(fx_sdebug_disks | wc -l)/$want disks"; return 1; }
 	fx_log "scsi_debug: $luns LUNs x $paths paths"
 }
 fx_sdebug_disks() {	# the sd names of every scsi_debug disk
@@ -215,7 +224,7 @@ fx_iscsi_simple() {
 		fx_iscsi_iface "$n" && fx_iscsi_login "$FX_IQN" "10.10.$n.2" "if$n" || return 1
 	done
 	udevadm settle --timeout=60
-	wait_for 30 test "$(fx_iscsi_devs | wc -w)" -ge "$paths" || return 1
+	wait_for 30 fx_ge "$paths" fx_count_words fx_iscsi_devs || return 1
 	fx_log "iSCSI: $FX_IQN over $paths links: $(echo $(fx_iscsi_devs))"
 }
 fx_iscsi_devs() { local n; for n in $(seq 1 8); do fx_iscsi_dev "if$n"; done; }
@@ -299,7 +308,7 @@ fx_eql_loop() {	# fx_eql_loop MEMBERS [SIZE_MB]
 		echo "member$g" > "$tp/lun/lun_0/alua_tg_pt_gp" || return 1
 	done
 	udevadm settle --timeout=60
-	wait_for 20 test "$(fx_eql_disks | wc -l)" -ge "$m" || return 1
+	wait_for 20 fx_ge "$m" fx_count fx_eql_disks || return 1
 	FX_EQL_MEMBERS=$m FX_EQL_VOLS=1
 	fx_log "EqualLogic group over tcm_loop: $m members"
 }
@@ -357,8 +366,20 @@ fx_path_tpg() {	# the target port group a path reports in VPD 0x83, in decimal
 FX_BUILD=${MPATH_BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/build-test}
 FX_MPATHD=$FX_BUILD/mpathd/mpathd
 FX_MPATH=$FX_BUILD/cli/mpath
+# fx_multipath_tools_rules off|on: multipath-tools' udev rules run `multipath -U` on every
+# mpath- map, and without multipathd that fails every path of the map. mpathd replaces
+# multipath-tools, so its rules are masked (the udev way) except while multipathd is measured.
+fx_multipath_tools_rules() {
+	local r
+	mkdir -p /etc/udev/rules.d
+	for r in 56-dm-mpath.rules 60-multipath.rules; do
+		if [ "$1" = off ]; then ln -sf /dev/null "/etc/udev/rules.d/$r"; else rm -f "/etc/udev/rules.d/$r"; fi
+	done
+	udevadm control --reload
+}
 # fx_mpathd_start [config text]: start the daemon in the background, log in /tmp/mpathd.log
 fx_mpathd_start() {
+	fx_multipath_tools_rules off
 	mkdir -p /etc/multipath
 	printf '%s\n' "${1:-defaults {
 	user_friendly_names yes
@@ -366,7 +387,7 @@ fx_mpathd_start() {
 	polling_interval 2
 	no_path_retry 12
 }}" > /tmp/mpathd.conf
-	"$FX_MPATHD" -c /tmp/mpathd.conf -d /nonexistent -v "${FX_MPATHD_LOG:-info}" >>/tmp/mpathd.log 2>&1 &
+	MPATHD_LOG_TIME=1 "$FX_MPATHD" -c /tmp/mpathd.conf -d /nonexistent -v "${FX_MPATHD_LOG:-${MPATH_DAEMON_LOG:-info}}" >>/tmp/mpathd.log 2>&1 &
 	FX_MPATHD_PID=$!
 	wait_for 30 test -S /run/mpathd/mpathd.sock || { tail -n 30 /tmp/mpathd.log; return 1; }
 }

@@ -37,5 +37,5 @@ host=$(fx_host_of "$a")
 fx_path_delete "$a"; udevadm settle
 check "deleted path is gone" test ! -e "/sys/block/$a"
 fx_host_rescan "$host"
-check "rescan brings 12 disks back" wait_for 20 test "$(fx_sdebug_disks | wc -l)" = 12
+check "rescan brings 12 disks back" wait_for 20 fx_eq 12 fx_count fx_sdebug_disks
 fx_done

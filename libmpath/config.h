@@ -391,6 +391,42 @@ int mp_config_resolve(const struct mp_config *cfg, const struct mp_path_ident *i
 int mp_map_settings_print(const struct mp_map_settings *s, struct strbuf *out);
 
 /**
+ * mp_map_settings_equal() - whether two resolved settings configure a map alike.
+ * @a, @b: settings from mp_config_resolve(), typically of the same map under
+ *         the running and the newly loaded config; either may be NULL.
+ *
+ * Compares values, never origins: moving a keyword to another line, file or
+ * level with the same value keeps the settings equal. Every key a device,
+ * multipath or overrides section can set is compared, and so is the
+ * failover_priority list (count, then each entry's match and priority, in
+ * order). Daemon-wide keys that only the defaults section takes
+ * (polling_interval, max_polling_interval, checker_timeout, find_multipaths,
+ * totalsessions, queue_without_daemon, log_checker_err, verbosity,
+ * wwids_file, bindings_file, config_dir) are the same for every map and are
+ * left out, so that changing one of them does not reload every map.
+ *
+ * Return: true when no compared value differs; two NULLs are equal.
+ */
+bool mp_map_settings_equal(const struct mp_map_settings *a, const struct mp_map_settings *b);
+
+/**
+ * mp_map_settings_diff() - list what differs between two resolved settings.
+ * @a: the old settings.
+ * @b: the new settings.
+ * @out: receives one line per changed key, in &enum mp_key order, e.g.
+ *       "path_selector: round-robin 0 -> queue-length 0\n". An unset value
+ *       shows as "(unset)"; failover_priority shows its whole list, entries
+ *       separated by ", ".
+ *
+ * Compares exactly what mp_map_settings_equal() compares, so it returns 0
+ * exactly when that returns true.
+ *
+ * Return: the number of changed keys, -EINVAL for a NULL argument, or -ENOMEM.
+ */
+int mp_map_settings_diff(const struct mp_map_settings *a, const struct mp_map_settings *b,
+			 struct strbuf *out);
+
+/**
  * mp_key_name() - the config keyword of @key, e.g. "no_path_retry".
  * @key: a key; blacklist criteria give their keyword ("devnode", "wwid"...).
  *

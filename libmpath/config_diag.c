@@ -101,9 +101,13 @@ void cfg_diag_log(const struct mp_config_diag *diag)
 	for (size_t i = 0; i < diag->n_msgs; i++) {
 		const struct mp_diag_msg *m = &diag->msgs[i];
 
+		char where[32] = "";
+
+		if (m->line)
+			snprintf(where, sizeof(where), ":%u", m->line);
 		if (m->severity == MP_DIAG_ERROR)
-			log_err("%s:%u: %s", m->file, m->line, m->text);
+			log_err("%s%s: %s", m->file, where, m->text);
 		else
-			log_warn("%s:%u: %s", m->file, m->line, m->text);
+			log_warn("%s%s: %s", m->file, where, m->text);
 	}
 }

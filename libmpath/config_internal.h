@@ -133,6 +133,7 @@ struct cfg_parser {
 	unsigned depth;
 	unsigned skip_depth;		/* > 0 while inside an ignored block */
 	const char *pending_section;	/* "name" alone on the previous line */
+	unsigned pending_line;		/* ... and that line */
 };
 
 /* ---- lexer (config_lex.c) ---- */

@@ -14,8 +14,9 @@
 /* Real patterns are short; see also cfg_regex_too_complex(). */
 #define CFG_REGEX_MAX 512
 
+/* multipathd takes 1 and 0 for yes and no as well. */
 static const struct cfg_word w_yesno[] = {
-	{ "yes", 1 }, { "no", 0 }, { NULL, 0 },
+	{ "yes", 1 }, { "no", 0 }, { "1", 1 }, { "0", 0 }, { NULL, 0 },
 };
 
 static const struct cfg_word w_pgpolicy[] = {
@@ -103,6 +104,9 @@ static const struct cfg_word w_protocol[] = {
 	{ "scsi:srp", 4 }, { "scsi:iscsi", 5 }, { "scsi:sas", 6 }, { "scsi:adt", 7 },
 	{ "scsi:ata", 8 }, { "scsi:usb", 9 }, { "scsi:unspec", 10 }, { "ccw", 11 },
 	{ "cciss", 12 }, { "nvme", 13 }, { "undef", 14 },
+	/* NVMe transports, as multipath-tools 0.9 names them */
+	{ "nvme:pcie", 15 }, { "nvme:rdma", 16 }, { "nvme:fc", 17 }, { "nvme:tcp", 18 },
+	{ "nvme:loop", 19 }, { "nvme:apple-nvme", 20 }, { "nvme:unspec", 21 },
 	{ NULL, 0 },
 };
 
@@ -235,17 +239,20 @@ static const struct cfg_keyword keywords[] = {
 /* multipath-tools keywords mpathd does not implement: a config written for
  * multipathd keeps loading, with a warning that names the keyword. */
 static const char *const foreign_keywords[] = {
-	"all_tg_pt", "auto_resize", "delay_wait_checks", "delay_watch_checks",
+	"all_tg_pt", "allow_usb_devices", "auto_resize", "default_features",
+	"default_getuid_callout", "default_path_checker", "default_path_grouping_policy",
+	"default_prio", "default_selector", "delay_wait_checks", "delay_watch_checks",
 	"detect_pgpolicy", "detect_pgpolicy_use_tpg", "disable_changed_wwids",
-	"enable_foreign", "find_multipaths_timeout", "force_sync", "ghost_delay",
+	"enable_foreign", "find_multipaths_timeout", "force_sync", "ghost_delay", "gid",
 	"hw_str_match", "ignore_new_boot_devs", "marginal_path_double_failed_time",
 	"marginal_path_err_rate_threshold", "marginal_path_err_recheck_gap_time",
 	"marginal_path_err_sample_time", "marginal_pathgroups", "max_fds",
-	"missing_uev_wait_timeout", "multipath_dir", "partition_delimiter", "pg_timeout",
-	"prkeys_file", "reassign_maps", "recheck_wwid", "remove_retries", "reservation_key",
+	"missing_uev_wait_timeout", "mode", "multipath_dir", "multipath_tool",
+	"partition_delimiter", "pg_prio_calc", "pg_timeout", "prio_callout", "prkeys_file",
+	"reassign_maps", "recheck_wwid", "remove_retries", "reservation_key",
 	"retrigger_delay", "retrigger_tries", "san_path_err_forget_rate",
-	"san_path_err_recovery_time", "san_path_err_threshold", "strict_timing",
-	"uev_wait_timeout", "uxsock_timeout", "vpd_vendor",
+	"san_path_err_recovery_time", "san_path_err_threshold", "strict_timing", "udev_dir",
+	"uev_wait_timeout", "uid", "uid_attrs", "uxsock_timeout", "vpd_vendor",
 };
 
 static const char *const section_names[CFG_SEC_KIND_COUNT + 1] = {
@@ -351,11 +358,11 @@ static const char *canonical_word(const struct cfg_word *words, long long value)
 /* "fail, queue or a number >= 1"; numeric aliases such as "0" are not listed. */
 static void describe_expected(const struct cfg_keyword *kw, struct strbuf *sb)
 {
-	const char *names[16];
+	const char *names[32];
 	char range[64] = "";
 	size_t n = 0;
 
-	for (const struct cfg_word *w = kw->words; w && w->name && n < 15; w++)
+	for (const struct cfg_word *w = kw->words; w && w->name && n < ARRAY_SIZE(names) - 1; w++)
 		if (w->name[0] < '0' || w->name[0] > '9')
 			names[n++] = w->name;
 	if (kw->min <= kw->max && kw->max >= INT_MAX - 1)

@@ -9,6 +9,11 @@
 
 void cfg_lexer_init(struct cfg_lexer *lx, const char *text, size_t len)
 {
+	/* editors on other systems may start the file with a UTF-8 byte order mark */
+	if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
 	lx->p = text;
 	lx->end = text + len;
 	lx->lineno = 0;

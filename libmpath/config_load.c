@@ -258,7 +258,7 @@ static int load_all(struct mp_config *cfg, struct mp_config_diag *diag, const ch
 		    const char *conf_dir, unsigned flags)
 {
 	const struct mp_item *dir;
-	int r = load_file(cfg, diag, file, true);
+	int r = load_file(cfg, diag, file, true), main_r = 0;
 
 	if (r == -ENOENT && (flags & MP_CONFIG_STRICT)) {
 		report_file(diag, file, r);
@@ -266,15 +266,17 @@ static int load_all(struct mp_config *cfg, struct mp_config_diag *diag, const ch
 	}
 	if (r == -ENOENT)
 		log_debug("%s does not exist, using the built-in configuration", file);
-	else if (r < 0)
+	else if (r == -ENOMEM)
 		return r;
+	else if (r < 0)
+		main_r = r;	/* reported; still check the drop-ins so all errors show */
 	dir = cfg_section_find(cfg->top[CFG_SEC_DEFAULTS], MP_KEY_CONFIG_DIR);
 	if (dir)
 		conf_dir = dir->str;
 	r = conf_dir ? load_conf_dir(cfg, diag, conf_dir) : 0;
 	if (r >= 0)
 		r = cfg_finalize(&(struct cfg_parser) { .cfg = cfg, .diag = diag });
-	return r;
+	return r < 0 ? r : main_r;
 }
 
 int mp_config_load(const char *file, const char *conf_dir, unsigned flags,

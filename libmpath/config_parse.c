@@ -151,23 +151,22 @@ static const char *section_name_of(const char *name)
 	return NULL;
 }
 
+/* multipathd skips keywords that do not belong where they are with a
+ * message and keeps loading; so do we, but say what happened. */
 static int report_unknown_keyword(struct cfg_parser *p, const char *name, bool known)
 {
 	enum cfg_section_kind kind = current_kind(p);
 
-	if (!known && section_name_of(name)) {
-		/* report once, and still read the section if '{' follows */
-		p->pending_section = section_name_of(name);
-		return cfg_error(p, "section %s needs '{' on the same line", name);
-	}
 	if (known && kind == CFG_SEC_NONE)
-		return cfg_error(p, "keyword %s must be inside a section", name);
-	if (known)
-		return cfg_error(p, "keyword %s is not allowed in section %s", name,
-				 cfg_section_name(kind));
-	if (cfg_keyword_is_foreign(name))
+		cfg_warn(p, "keyword %s is outside any section; ignored", name);
+	else if (known)
+		cfg_warn(p, "keyword %s is not allowed in section %s; ignored", name,
+			 cfg_section_name(kind));
+	else if (cfg_keyword_is_foreign(name))
 		cfg_warn(p, "%s is a multipath-tools keyword that mpathd does not support; ignored",
 			 name);
+	else if (kind == CFG_SEC_NONE)
+		cfg_warn(p, "unknown keyword %s outside any section; ignored", name);
 	else
 		cfg_warn(p, "unknown keyword %s in section %s; ignored", name,
 			 cfg_section_name(kind));
@@ -195,6 +194,12 @@ static int statement(struct cfg_parser *p, const struct cfg_token *tok, size_t n
 	_cleanup_free_ char *joined = NULL;
 	int r = 0;
 
+	if (!kw && n == 1 && !tok[0].quoted && section_name_of(name)) {
+		/* a section name alone: its '{' may come on the next line */
+		p->pending_section = section_name_of(name);
+		p->pending_line = p->line;
+		return 0;
+	}
 	if (!kw)
 		return report_unknown_keyword(p, name, known);
 	if (n == 1)
@@ -253,7 +258,13 @@ static int open_section(struct cfg_parser *p, const struct cfg_token *tok, size_
 
 	if (n == 0 && p->pending_section) {
 		struct cfg_token t = { CFG_TOK_WORD, false, (char *)p->pending_section };
+		unsigned line = p->line;
 
+		/* multipathd reads this form too, with a complaint */
+		p->line = p->pending_line;
+		cfg_warn(p, "'{' of section %s should be on the same line as its name",
+			 p->pending_section);
+		p->line = line;
 		p->pending_section = NULL;
 		return open_section(p, &t, 1);
 	}
@@ -341,6 +352,19 @@ static int handle_brace(struct cfg_parser *p, const struct cfg_token *words, siz
 	return close_section(p);
 }
 
+/* A section name alone on its line that no '{' followed. */
+static void report_pending(struct cfg_parser *p)
+{
+	unsigned line = p->line;
+
+	if (!p->pending_section)
+		return;
+	p->line = p->pending_line;
+	cfg_error(p, "section %s needs '{'", p->pending_section);
+	p->line = line;
+	p->pending_section = NULL;
+}
+
 /* A statement ends at '{', '}' or the end of the line, so "blacklist { }"
  * and "device { vendor X }" both work on one line. */
 static int process_line(struct cfg_parser *p, const struct cfg_line *line)
@@ -348,9 +372,9 @@ static int process_line(struct cfg_parser *p, const struct cfg_line *line)
 	size_t start = 0;
 	int r = 0;
 
-	p->line = line->lineno;
 	if (line->tok[0].kind != CFG_TOK_OPEN)
-		p->pending_section = NULL;
+		report_pending(p);
+	p->line = line->lineno;
 	for (size_t i = 0; i < line->n && r != -ENOMEM; i++) {
 		if (line->tok[i].kind == CFG_TOK_WORD)
 			continue;
@@ -367,6 +391,7 @@ static int process_line(struct cfg_parser *p, const struct cfg_line *line)
 
 static void check_end_of_file(struct cfg_parser *p)
 {
+	report_pending(p);
 	if (p->skip_depth)
 		cfg_error(p, "unbalanced braces: end of file inside an ignored section");
 	while (p->depth > 0) {

@@ -26,9 +26,17 @@ static int put_quoted(struct strbuf *out, const char *s)
 	return r < 0 ? r : strbuf_puts(out, "\"");
 }
 
+/* A word that the lexer would split or cut short, e.g. the interface name
+ * "a{b", which the kernel allows, must be quoted even where the keyword's
+ * values are normally printed bare. */
+static bool needs_quotes(const char *s)
+{
+	return s[0] == '\0' || s[strcspn(s, " \t\r\v\f\"{}#!")] != '\0';
+}
+
 static int put_value(struct strbuf *out, const struct cfg_keyword *kw, const char *text)
 {
-	if (kw->flags & CFG_KW_QUOTE)
+	if ((kw->flags & CFG_KW_QUOTE) || needs_quotes(text))
 		return put_quoted(out, text);
 	return strbuf_puts(out, text);
 }

@@ -32,9 +32,11 @@ struct hw_entry {
 };
 
 static const struct hw_entry hwtable[] = {
-	/* Dell EqualLogic PS Series: "Configuring and Deploying the Dell EqualLogic
-	 * Host Integration Toolkit for Linux" (multibus, round-robin with 3 I/Os
-	 * per path, short queueing); eql-slice is mpathd's locality selector. */
+	/* Dell EqualLogic PS Series: Dell TR1065 "Configuring and Deploying the
+	 * Dell EqualLogic Host Integration Toolkit for Linux" (one group of all
+	 * paths, round-robin, immediate failback); 3 I/Os per path before
+	 * switching is the round-robin value Dell's PS Series best-practices
+	 * papers give for vSphere. eql-slice is mpathd's own locality selector. */
 	{ "EQLOGIC", "100E-00", NULL, {
 		{ "selector", "eql-slice" },
 		{ "path_grouping_policy", "multibus" },
@@ -48,8 +50,9 @@ static const struct hw_entry hwtable[] = {
 		{ "features", "0" },
 		{ "hardware_handler", "0" },
 	} },
-	/* Linux LIO target, any backstore: ALUA target port groups as set up by
-	 * targetcli; grouping as in multipath-tools' LIO-ORG entry. */
+	/* Linux LIO target, any backstore: LIO reports implicit ALUA through the
+	 * default_tg_pt_gp target port group that targetcli creates (targetcli
+	 * and kernel target documentation), so group by ALUA priority. */
 	{ "LIO-ORG", ".*", NULL, {
 		{ "path_grouping_policy", "group_by_prio" },
 		{ "path_checker", "tur" },
@@ -71,18 +74,23 @@ static const struct hw_entry hwtable[] = {
 		{ "fast_io_fail_tmo", "25" },
 		{ "no_path_retry", "queue" },
 	} },
-	/* NetApp ONTAP (FAS/AFF): ONTAP SAN host configuration, "Recommended
-	 * settings" for RHEL/SLES with ALUA. */
+	/* NetApp ONTAP (FAS/AFF/ASA): ONTAP SAN host configuration for RHEL,
+	 * "Recommended settings" table (ontap prioritizer, detect_prio picks
+	 * ALUA where the LUN reports it; the kernel attaches the handler). */
 	{ "NETAPP", "LUN", NULL, {
 		{ "path_grouping_policy", "group_by_prio" },
+		{ "path_selector", "service-time 0" },
 		{ "path_checker", "tur" },
-		{ "prio", "alua" },
-		{ "hardware_handler", "1 alua" },
+		{ "prio", "ontap" },
+		{ "detect_prio", "yes" },
+		{ "hardware_handler", "0" },
+		{ "retain_attached_hw_handler", "yes" },
 		{ "failback", "immediate" },
 		{ "no_path_retry", "queue" },
 		{ "features", "2 pg_init_retries 50" },
 		{ "rr_weight", "uniform" },
 		{ "flush_on_last_del", "always" },
+		{ "fast_io_fail_tmo", "5" },
 		{ "dev_loss_tmo", "infinity" },
 		{ "user_friendly_names", "no" },
 	} },
@@ -215,12 +223,23 @@ static const struct hw_entry hwtable[] = {
 		{ "path_checker", "tur" },
 		{ "failback", "immediate" },
 	} },
-	/* Hitachi AMS / HUS (DF600F): asymmetric, prioritized by the hds plugin. */
+	/* Hitachi AMS 200/500/1000 (products DF600...): asymmetric controllers,
+	 * owner paths found by the hds prioritizer; the Linux chapter of
+	 * Hitachi's host installation guide for the AMS family. */
 	{ "HITACHI", "^DF", NULL, {
 		{ "path_grouping_policy", "group_by_prio" },
 		{ "path_checker", "tur" },
 		{ "prio", "hds" },
 		{ "failback", "immediate" },
+	} },
+	/* Hitachi AMS 2000 and HUS 100 (product DF600F): symmetric active-active
+	 * controllers, so every path is equal; the Linux chapter of Hitachi's
+	 * AMS 2000 family and Unified Storage host installation guides. Later
+	 * than ^DF, so it wins. */
+	{ "HITACHI", "^DF600F", NULL, {
+		{ "path_grouping_policy", "multibus" },
+		{ "path_checker", "tur" },
+		{ "prio", "const" },
 	} },
 	/* HP/HPE MSA 1040/2040/1050/2050/1060/2060: "HPE MSA Best Practices,
 	 * Linux multipath". */
@@ -243,15 +262,6 @@ static const struct hw_entry hwtable[] = {
 		{ "dev_loss_tmo", "infinity" },
 		{ "no_path_retry", "30" },
 		{ "rr_weight", "uniform" },
-		{ "rr_min_io_rq", "1" },
-	} },
-	/* Nexenta (COMSTAR targets): multipath-tools hwtable. */
-	{ "NEXENTA", "COMSTAR", NULL, {
-		{ "path_grouping_policy", "group_by_serial" },
-		{ "path_checker", "tur" },
-		{ "failback", "immediate" },
-		{ "no_path_retry", "30" },
-		{ "rr_min_io", "128" },
 		{ "rr_min_io_rq", "1" },
 	} },
 	/* Huawei OceanStor: "OceanStor Host Connectivity Guide for Red Hat",
@@ -291,11 +301,6 @@ static const struct hw_entry hwtable[] = {
 		{ "path_grouping_policy", "multibus" },
 		{ "path_checker", "tur" },
 		{ "no_path_retry", "24" },
-	} },
-	/* Silk / Kaminario K2: multipath-tools hwtable (active-active). */
-	{ "KMNRIO", "K2", NULL, {
-		{ "path_grouping_policy", "multibus" },
-		{ "path_checker", "tur" },
 	} },
 };
 

@@ -22,6 +22,7 @@
 void maps_startup(struct daemon *d);
 
 static bool log_to_journal;
+static bool log_timestamps;	/* MPATHD_LOG_TIME=1: monotonic seconds, to line logs up with tests */
 
 /* Under systemd stderr goes to the journal, which reads the <N> level prefix. */
 static void log_hook(enum mp_log_level level, const char *file, int line, const char *func,
@@ -29,6 +30,8 @@ static void log_hook(enum mp_log_level level, const char *file, int line, const 
 {
 	if (log_to_journal)
 		fprintf(stderr, "<%d>%s\n", level, msg);
+	else if (log_timestamps)
+		fprintf(stderr, "[%.3f] mpathd: %s: %s\n", now_usec() / 1e6, mp_log_level_name(level), msg);
 	else
 		fprintf(stderr, "mpathd: %s: %s\n", mp_log_level_name(level), msg);
 }
@@ -230,19 +233,33 @@ static void usage(void)
 	       "  -V, --version\n");
 }
 
-static int config_test(const char *file, const char *dir)
+/* `mpathd -t`: every message on stderr, the config as read on stdout, and
+ * exit status 1 on any error. A file named with -t or -c must exist; the
+ * default one may be missing, as it may when the daemon starts. */
+static int config_test(const char *file, const char *dir, bool named)
 {
 	_cleanup_config_ struct mp_config *cfg = NULL;
 	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
-	int r = config_load_report(file, dir, &cfg, NULL);
+	struct mp_config_diag diag = MP_CONFIG_DIAG_INIT;
+	int r = mp_config_load(file, dir, named ? MP_CONFIG_STRICT : 0, &cfg, &diag);
 
-	if (r < 0) {
+	if (mp_config_diag_format(&diag, &sb) < 0)
+		r = -ENOMEM;
+	fputs(strbuf_str(&sb), stderr);
+	mp_config_diag_clear(&diag);
+	strbuf_reset(&sb);
+	if (r == -EINVAL || r == -ENOENT) {
 		fprintf(stderr, "%s: configuration has errors\n", file);
 		return 1;
 	}
-	mp_config_print(cfg, 0, &sb);
+	if (r >= 0)
+		r = mp_config_print(cfg, 0, &sb);
+	if (r < 0) {
+		fprintf(stderr, "%s: cannot check the configuration: %s\n", file, strerror(-r));
+		return 1;
+	}
 	fputs(strbuf_str(&sb), stdout);
-	return 0;
+	return fflush(stdout) == 0 ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -255,14 +272,14 @@ int main(int argc, char **argv)
 	};
 	struct daemon d = { 0 };
 	const char *socket_path = MPATH_SOCKET_PATH;
-	bool test = false;
+	bool test = false, file_named = false;
 	int c, r;
 
 	d.config_file = (char *)MPATH_CONFIG_FILE;
 	d.config_dir = (char *)MPATH_CONFIG_DIR;
 	while ((c = getopt_long(argc, argv, "c:d:ts:v:Vh", opts, NULL)) >= 0) {
 		switch (c) {
-		case 'c': d.config_file = optarg; break;
+		case 'c': d.config_file = optarg; file_named = true; break;
 		case 'd': d.config_dir = optarg; break;
 		case 't': test = true; break;
 		case 's': socket_path = optarg; break;
@@ -279,8 +296,10 @@ int main(int argc, char **argv)
 		}
 	}
 	if (test)
-		return config_test(optind < argc ? argv[optind] : d.config_file, d.config_dir);
+		return config_test(optind < argc ? argv[optind] : d.config_file, d.config_dir,
+				   file_named || optind < argc);
 	log_to_journal = getenv("JOURNAL_STREAM") != NULL;
+	log_timestamps = getenv("MPATHD_LOG_TIME") && streq(getenv("MPATHD_LOG_TIME"), "1");
 	mp_log_set_hook(log_hook, NULL);
 	if (config_load_report(d.config_file, d.config_dir, &d.config, NULL) < 0) {
 		log_err("%s: configuration has errors; not starting", d.config_file);

@@ -18,12 +18,20 @@ static char *print(const struct mp_config *cfg, unsigned flags)
 	return strbuf_steal(&sb);
 }
 
-/* The round-trip promise of mp_config_print(): print, parse, print again. */
+static const struct mp_path_ident fuzz_id = {
+	.wwid = "36090a0", .vendor = "EQLOGIC", .product = "100E-00", .revision = "1",
+	.protocol = "scsi:iscsi",
+};
+
+/* The round-trip promise of mp_config_print(): print, parse, print again,
+ * and the effective settings stay the same. */
 static void check_round_trip(const struct mp_config *cfg, unsigned flags)
 {
 	struct mp_config_diag diag = MP_CONFIG_DIAG_INIT;
 	struct mp_config *again = NULL;
 	char *first = print(cfg, flags), *second;
+	struct mp_map_settings a, b;
+	struct strbuf diff = STRBUF_INIT;
 
 	if (mp_config_parse_string(first, strlen(first), "printed", MP_CONFIG_NO_BUILTIN, &again,
 				   &diag) < 0)
@@ -31,6 +39,11 @@ static void check_round_trip(const struct mp_config *cfg, unsigned flags)
 	second = print(again, flags);
 	if (strcmp(first, second) != 0)
 		abort();
+	if (mp_config_resolve(cfg, &fuzz_id, &a) < 0 || mp_config_resolve(again, &fuzz_id, &b) < 0)
+		abort();
+	if (!mp_map_settings_equal(&a, &b) || mp_map_settings_diff(&a, &b, &diff) != 0)
+		abort();
+	strbuf_release(&diff);
 	free(first);
 	free(second);
 	mp_config_free(again);
@@ -44,17 +57,13 @@ static void exercise(const struct mp_config *cfg)
 		.devnode = "sdb", .wwid = "36090a0", .vendor = "EQLOGIC", .product = "100E-00",
 		.protocol = "scsi:iscsi", .properties = props,
 	};
-	struct mp_path_ident id = {
-		.wwid = "36090a0", .vendor = "EQLOGIC", .product = "100E-00", .revision = "1",
-		.protocol = "scsi:iscsi",
-	};
 	struct mp_map_settings s;
 	struct mp_iscsi_settings is;
 	struct strbuf sb = STRBUF_INIT;
 	const char *reason;
 
 	mp_config_blacklisted(cfg, &q, &reason);
-	if (mp_config_resolve(cfg, &id, &s) < 0 || mp_map_settings_print(&s, &sb) < 0)
+	if (mp_config_resolve(cfg, &fuzz_id, &s) < 0 || mp_map_settings_print(&s, &sb) < 0)
 		abort();
 	mp_config_iscsi(cfg, &is);
 	strbuf_release(&sb);

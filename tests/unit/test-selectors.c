@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Unit tests for the daemon's selector glue (mpathd/selectors.c) with hand-made maps and the built plugins. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <dirent.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "../../mpathd/selectors.h"
+#include "config.h"
+#include "dmtable.h"
+#include "log.h"
+#include "strbuf.h"
+#include "util.h"
+#include "words.h"
+
+/* ---- what the glue needs from the rest of the daemon ---- */
+
+static unsigned reloads;
+static struct strbuf sent = STRBUF_INIT;
+
+bool path_is_usable(const struct path *p)
+{
+	return p->info.checker_state != MP_CHK_FAULTY && !p->gone;
+}
+
+void map_schedule_reload(struct daemon *d, struct mpmap *m)
+{
+	reloads++;
+}
+
+static int send_message(struct daemon *d, struct mpmap *m, const char *msg)
+{
+	return strbuf_printf(&sent, "%s: %s\n", m->name, msg);
+}
+
+/* ---- fixture ---- */
+
+static char logged[8192];
+
+static void capture_log(enum mp_log_level level, const char *file, int line, const char *func,
+			const char *msg, void *userdata)
+{
+	size_t len = strlen(logged);
+
+	snprintf(logged + len, sizeof(logged) - len, "%s\n", msg);
+}
+
+struct fixture {
+	struct daemon d;
+	struct mp_config *cfg;
+	struct mpmap map;
+	struct mpmap *maps[1];
+	struct path paths[3];
+	struct path *map_paths[3];
+	char state_dir[64];
+};
+
+static struct fixture fx;
+
+static void add_path(const char *dev, const char *devt, const char *hctl, int tpg)
+{
+	struct path *p = &fx.paths[fx.map.nr_paths];
+
+	snprintf(p->info.dev, sizeof(p->info.dev), "%s", dev);
+	snprintf(p->info.devt, sizeof(p->info.devt), "%s", devt);
+	snprintf(p->info.hctl, sizeof(p->info.hctl), "%s", hctl);
+	snprintf(p->info.transport, sizeof(p->info.transport), "fc");
+	p->info.tpg = tpg;
+	p->info.checker_state = MP_CHK_READY;
+	p->map = &fx.map;
+	fx.map_paths[fx.map.nr_paths++] = p;
+}
+
+/* Resolve @conf for the map, then attach. */
+static void configure(const char *conf)
+{
+	struct mp_path_ident id = { .wwid = fx.map.wwid };
+
+	fx.cfg = mp_config_free(fx.cfg);
+	assert_int_equal(mp_config_parse_string(conf, strlen(conf), "multipath.conf",
+						MP_CONFIG_NO_BUILTIN, &fx.cfg, NULL), 0);
+	assert_int_equal(mp_config_resolve(fx.cfg, &id, &fx.map.settings), 0);
+	assert_int_equal(map_selector_attach(&fx.d, &fx.map), 0);
+}
+
+static int setup(void **state)
+{
+	memset(&fx, 0, sizeof(fx));
+	logged[0] = '\0';
+	mp_log_set_hook(capture_log, NULL);
+	strcpy(fx.state_dir, "/tmp/mpath-glue-XXXXXX");
+	assert_non_null(mkdtemp(fx.state_dir));
+	snprintf(fx.map.wwid, sizeof(fx.map.wwid), "36001405aa");
+	snprintf(fx.map.name, sizeof(fx.map.name), "mpatha");
+	fx.map.paths = fx.map_paths;
+	fx.map.size_sectors = 2048;
+	fx.maps[0] = &fx.map;
+	fx.d.maps = fx.maps;
+	fx.d.nr_maps = 1;
+	add_path("sdc", "8:32", "3:0:0:1", 2);
+	add_path("sdb", "8:16", "2:0:0:1", 2);
+	add_path("sdd", "8:48", "4:0:0:1", 1);
+	reloads = 0;
+	strbuf_reset(&sent);
+	assert_int_equal(selectors_start(&fx.d, TEST_SELECTOR_DIR, fx.state_dir, send_message), 0);
+	return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	while (d && (de = readdir(d))) {
+		char p[512];
+
+		if (streq(de->d_name, ".") || streq(de->d_name, ".."))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		if (de->d_type == DT_DIR)
+			remove_tree(p);
+		else
+			unlink(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+static int teardown(void **state)
+{
+	map_selector_detach(&fx.map);
+	selectors_stop(&fx.d);
+	mp_config_free(fx.cfg);
+	remove_tree(fx.state_dir);
+	strbuf_release(&sent);
+	mp_log_set_hook(NULL, NULL);
+	return 0;
+}
+
+static void expect_table(const char *want)
+{
+	struct mp_table *t = NULL;
+	char *text = NULL;
+
+	assert_int_equal(mp_table_new(&t), 0);
+	assert_int_equal(map_selector_build_table(&fx.d, &fx.map, t), 0);
+	assert_int_equal(mp_table_format(t, &text), 0);
+	if (!streq(text, want))
+		fail_msg("got \"%s\", want \"%s\"", text, want);
+	free(text);
+	mp_table_free(t);
+}
+
+/* ---- tests ---- */
+
+/* No selector configured, failover grouping: the built-in grouping maps.c used to build. */
+static void test_builtin_failover(void **state)
+{
+	configure("defaults {\n path_grouping_policy failover\n}\n");
+	assert_string_equal(map_selector_name(&fx.map), "path-grouping");
+	/* sorted by TPG, then H:C:T:L */
+	expect_table("0 0 3 1 service-time 0 1 2 8:48 1 1 service-time 0 1 2 8:16 1 1 "
+		     "service-time 0 1 2 8:32 1 1");
+}
+
+static void test_builtin_group_by_tpg(void **state)
+{
+	configure("defaults {\n path_grouping_policy group_by_tpg\n path_selector \"round-robin 0\"\n"
+		  " rr_min_io_rq 3\n}\n");
+	assert_string_equal(map_selector_name(&fx.map), "path-grouping");
+	expect_table("0 0 2 1 round-robin 0 1 1 8:48 3 round-robin 0 2 1 8:16 3 8:32 3");
+}
+
+/* multibus without a selector keyword: the round-robin plugin. */
+static void test_multibus_round_robin(void **state)
+{
+	configure("defaults {\n path_grouping_policy multibus\n}\n");
+	assert_string_equal(map_selector_name(&fx.map), "round-robin");
+	expect_table("0 0 1 1 service-time 0 3 2 8:16 1 1 8:32 1 1 8:48 1 1");
+}
+
+/* A plugin that is not installed: logged, and the map still gets a table. */
+static void test_missing_plugin_falls_back(void **state)
+{
+	configure("defaults {\n selector eql-slice\n path_grouping_policy multibus\n}\n");
+	assert_string_equal(map_selector_name(&fx.map), "path-grouping");
+	assert_non_null(strstr(logged, "selector plugin \"eql-slice\" not found"));
+	assert_non_null(strstr(logged, "mpatha: selector eql-slice unavailable; using the built-in path-grouping"));
+	expect_table("0 0 1 1 service-time 0 3 2 8:48 1 1 8:16 1 1 8:32 1 1");
+}
+
+#define FP_CONF \
+	"defaults {\n selector failover-priority\n failback immediate\n}\n" \
+	"multipaths {\n multipath {\n  wwid 36001405aa\n" \
+	"  failover_priority \"hctl=4:0:0:1 1\"\n  failover_priority \"hctl=2:*:*:* 2\"\n }\n}\n"
+
+static void test_failover_priority_through_glue(void **state)
+{
+	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
+	char *list[] = { "failover", "list" };
+	char *setp[] = { "failover", "set-priority", "sdc=1", "--insert" };
+	char *bad[] = { "failover", "set-state", "sdz", "down" };
+	char *unknown[] = { "show", "maps" };
+	_cleanup_strv_ char **msgs = NULL;
+	bool ro = false;
+
+	configure(FP_CONF);
+	assert_string_equal(map_selector_name(&fx.map), "failover-priority");
+	expect_table("0 0 3 1 service-time 0 1 2 8:48 1 1 service-time 0 1 2 8:16 1 1 "
+		     "service-time 0 1 2 8:32 1 1");
+
+	assert_int_equal(selector_command_lookup(list, 2, &ro), 0);
+	assert_true(ro);
+	assert_int_equal(selector_command_lookup(unknown, 2, &ro), -ENOENT);
+	assert_int_equal(selector_command(&fx.d, unknown, 2, false, &out, &ro), -ENOENT);
+
+	assert_int_equal(selector_command(&fx.d, list, 2, false, &out, &ro), 0);
+	assert_non_null(strstr(strbuf_str(&out), "mpatha (36001405aa) failback immediate\n"));
+	assert_non_null(strstr(strbuf_str(&out), "  *          1 config   Up    ready  sdd "));
+
+	strbuf_reset(&out);
+	ro = true;
+	assert_int_equal(selector_command(&fx.d, setp, 4, false, &out, &ro), 0);
+	assert_false(ro);
+	assert_int_equal(reloads, 1);
+	expect_table("0 0 3 1 service-time 0 1 2 8:32 1 1 service-time 0 1 2 8:48 1 1 "
+		     "service-time 0 1 2 8:16 1 1");
+	{
+		char path[256];
+
+		snprintf(path, sizeof(path), "%s/selectors/failover-priority/36001405aa", fx.state_dir);
+		assert_int_equal(access(path, R_OK), 0);
+	}
+
+	strbuf_reset(&out);
+	assert_int_equal(selector_command(&fx.d, bad, 4, false, &out, &ro), -ENODEV);
+	assert_non_null(strstr(strbuf_str(&out), "no map using selector failover-priority"));
+
+	/* JSON: one value per map, in an array */
+	strbuf_reset(&out);
+	assert_int_equal(selector_command(&fx.d, list, 2, true, &out, &ro), 0);
+	assert_true(strncmp(strbuf_str(&out), "[{\"name\":\"mpatha\"", 17) == 0);
+	assert_string_equal(strbuf_str(&out) + out.len - 3, "]}]");
+
+	/* the selected path fails: a switch_group message for the caller to send */
+	fx.paths[0].info.checker_state = MP_CHK_FAULTY;		/* sdc */
+	assert_int_equal(map_selector_path_event(&fx.d, &fx.map, &fx.paths[0], MPATH_SEL_PATH_FAILED,
+						 &msgs), 0);
+	assert_non_null(msgs);
+	assert_string_equal(msgs[0], "switch_group 2");
+	assert_null(msgs[1]);
+
+	mp_strv_free(msgs);
+	msgs = NULL;
+
+	/* a removed path, already detached from the map: reload */
+	fx.map.nr_paths = 2;
+	assert_int_equal(map_selector_path_event(&fx.d, &fx.map, &fx.paths[2], MPATH_SEL_PATH_REMOVED,
+						 &msgs), MAP_SELECTOR_RELOAD);
+}
+
+/* Reconfigure to another selector: the map moves to it. */
+static void test_reattach(void **state)
+{
+	configure(FP_CONF);
+	assert_string_equal(map_selector_name(&fx.map), "failover-priority");
+	configure(FP_CONF);
+	assert_string_equal(map_selector_name(&fx.map), "failover-priority");
+	configure("defaults {\n selector example\n}\n");
+	assert_string_equal(map_selector_name(&fx.map), "example");
+	expect_table("0 0 3 1 round-robin 0 1 1 8:16 1 round-robin 0 1 1 8:32 1 round-robin 0 1 1 8:48 1");
+	map_selector_detach(&fx.map);
+	assert_string_equal(map_selector_name(&fx.map), "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_builtin_failover, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_builtin_group_by_tpg, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_multibus_round_robin, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_plugin_falls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failover_priority_through_glue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reattach, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

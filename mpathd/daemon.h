@@ -60,6 +60,7 @@ struct mpmap {
 	int retries_left;		/* no_path_retry countdown while no path is usable */
 	bool queueing_disabled;		/* we sent fail_if_no_path */
 	uint64_t sync_hold_until;	/* a message failed: no state sync before this (µs) */
+	char **pending_msgs;		/* messages waiting for the running job to end, in order */
 	struct mp_topo_group *groups;	/* as loaded, with the last status read */
 	size_t nr_groups;
 };

@@ -80,6 +80,7 @@ void map_free(struct mpmap *m)
 		free(m->groups[g].paths);
 	free(m->groups);
 	free(m->loaded_params);
+	mp_strv_free(m->pending_msgs);
 	free(m);
 }
 
@@ -571,8 +572,18 @@ void maps_all_status(struct daemon *d)
 		map_schedule_status(d, d->maps[i]);
 }
 
+static int map_send_message(struct daemon *d, struct mpmap *m, const char *msg);
+
 static void map_job_finished(struct daemon *d, struct mpmap *m)
 {
+	while (m->pending_msgs && m->pending_msgs[0] && !m->removing) {
+		_cleanup_free_ char *msg = m->pending_msgs[0];
+
+		memmove(m->pending_msgs, m->pending_msgs + 1,
+			mp_strv_length(m->pending_msgs) * sizeof(char *));
+		if (map_send_message(d, m, msg) >= 0)
+			return;		/* its completion comes back here for the rest */
+	}
 	if (m->dirty)
 		map_schedule_reload(d, m);
 	else if (m->status_dirty)
@@ -640,10 +651,13 @@ static int map_send_message(struct daemon *d, struct mpmap *m, const char *msg)
 	if (!params)
 		return -ENOMEM;
 	if (m->busy) {
-		/* Messages are idempotent: the state sync after the running job sends it again. */
+		/* Sent when the running job ends; a repeat of the last queued one adds nothing. */
+		size_t n = mp_strv_length(m->pending_msgs);
+
 		free(params);
-		m->status_dirty = true;
-		return 0;
+		if (n > 0 && streq(m->pending_msgs[n - 1], msg))
+			return 0;
+		return mp_strv_push(&m->pending_msgs, msg);
 	}
 	log_debug("%s: message %s", m->name, msg);
 	return map_submit(d, m, job_message_work, job_message_done, params);

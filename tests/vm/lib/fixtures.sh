@@ -227,6 +227,13 @@ fx_iscsi_simple() {
 	wait_for 30 fx_ge "$paths" fx_count_words fx_iscsi_devs || return 1
 	fx_log "iSCSI: $FX_IQN over $paths links: $(echo $(fx_iscsi_devs))"
 }
+# fx_iscsi_session_state DEV: the state of the iSCSI session under sd device DEV (LOGGED_IN...)
+fx_iscsi_session_state() {
+	local s
+	s=$(readlink -f "/sys/block/$1/device")
+	while [ "$s" != / ] && [ ! -d "$s/iscsi_session" ]; do s=$(dirname "$s"); done
+	cat "$s"/iscsi_session/*/state 2>/dev/null
+}
 fx_iscsi_devs() { local n; for n in $(seq 1 8); do fx_iscsi_dev "if$n"; done; }
 
 # A simulated EqualLogic group --------------------------------------------------------------
@@ -381,12 +388,14 @@ fx_multipath_tools_rules() {
 fx_mpathd_start() {
 	fx_multipath_tools_rules off
 	mkdir -p /etc/multipath
-	printf '%s\n' "${1:-defaults {
+	# (a literal default inside ${1:-...} would end at its first '}')
+	local conf='defaults {
 	user_friendly_names yes
 	find_multipaths strict
 	polling_interval 2
 	no_path_retry 12
-}}" > /tmp/mpathd.conf
+}'
+	printf '%s\n' "${1:-$conf}" > /tmp/mpathd.conf
 	MPATHD_LOG_TIME=1 "$FX_MPATHD" -c /tmp/mpathd.conf -d /nonexistent -v "${FX_MPATHD_LOG:-${MPATH_DAEMON_LOG:-info}}" >>/tmp/mpathd.log 2>&1 &
 	FX_MPATHD_PID=$!
 	wait_for 30 test -S /run/mpathd/mpathd.sock || { tail -n 30 /tmp/mpathd.log; return 1; }

@@ -94,8 +94,12 @@ static int set_mode(struct mpath_args *a, enum mpath_mode mode, const char *arg)
 	return 0;
 }
 
-/* Returns 1 if @argv[*i] was an option (consuming a value if it has one), 0 if a word. */
-static int parse_option(struct mpath_args *a, int *i, int argc, char **argv)
+/*
+ * Returns 1 if @argv[*i] was an option (consuming a value if it has one), 0 if a word.
+ * @first_word: the command's first word so far, or NULL: after a word mpath does not know
+ * (a selector plugin's verb, such as "failover"), unknown "--options" belong to the command.
+ */
+static int parse_option(struct mpath_args *a, int *i, int argc, char **argv, const char *first_word)
 {
 	const char *arg = argv[*i], *value = NULL;
 	int r;
@@ -123,6 +127,8 @@ static int parse_option(struct mpath_args *a, int *i, int argc, char **argv)
 	}
 	if ((r = option_value(arg, "--timeout", i, argc, argv, &value)) != 0)
 		return r < 0 ? r : parse_timeout(value, &a->timeout_ms) ?: 1;
+	if (first_word && arg[1] == '-' && arg[2] && !mpath_command_known_verb(first_word))
+		return 0;
 	return usage_error("unknown option '%s'", arg);
 }
 
@@ -145,7 +151,7 @@ int mpath_args_parse(int argc, char **argv, struct mpath_args *ret)
 			continue;
 		}
 		if (!options_done)
-			r = parse_option(&a, &i, argc, argv);
+			r = parse_option(&a, &i, argc, argv, a.nr_words ? words[0] : NULL);
 		if (r < 0)
 			return r;
 		if (r == 0)

@@ -42,10 +42,26 @@ static const struct command commands[] = {
 	{ "help", "the daemon's list of commands", false, false },
 };
 
+/*
+ * Verbs of the selector plugins the daemon ships, for --help only: they are
+ * sent as typed (their --options included), and the daemon checks them, so
+ * plugins it loads later need no new mpath. `mpath help` lists the verbs of
+ * the plugins in use.
+ */
+static const struct command plugin_commands[] = {
+	{ "failover list [MAP]", "paths of failover-priority maps: priority, Up/Down, active", false, false },
+	{ "failover set-priority PATH=N|default [--insert]", "set a path's priority (1 highest)", false, false },
+	{ "failover set-state PATH up|down [--select]", "enable or disable a path; --select moves I/O now",
+	  false, false },
+};
+
 void mpath_commands_usage(FILE *f)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-30s %s\n", commands[i].pattern, commands[i].help);
+	fprintf(f, "\nSelector plugin commands (sent to the daemon as typed):\n");
+	for (size_t i = 0; i < ARRAY_SIZE(plugin_commands); i++)
+		fprintf(f, "  %s\n      %s\n", plugin_commands[i].pattern, plugin_commands[i].help);
 }
 
 static bool is_placeholder(const char *w, size_t len)
@@ -78,7 +94,7 @@ static bool pattern_match(const char *pattern, char *const *words, int nr_words,
 }
 
 /* Whether some command starts with the verb @w; those get checked instead of passed through. */
-static bool known_verb(const char *w)
+bool mpath_command_known_verb(const char *w)
 {
 	size_t len = strlen(w);
 
@@ -116,7 +132,7 @@ static const char *strip_dev(const char *w)
 static bool passthrough_allowed(char *const *words, int nr_words)
 {
 	if (!streq(words[0], "show"))
-		return !known_verb(words[0]);
+		return !mpath_command_known_verb(words[0]);
 	if (nr_words < 2 || streq(words[1], "topology"))
 		return false;
 	return !streq(words[1], "map") || nr_words >= 3;

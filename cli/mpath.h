@@ -67,6 +67,8 @@ int mpath_request_build(const struct mpath_args *a, struct mpath_request *ret);
 void mpath_request_release(struct mpath_request *r);
 /** mpath_commands_usage() - the known commands, one per line, for --help. */
 void mpath_commands_usage(FILE *f);
+/** mpath_command_known_verb() - whether mpath checks commands starting with @word itself. */
+bool mpath_command_known_verb(const char *word);
 
 /** mpath_fallback_topology() - print @req's topology view from device-mapper; returns an exit code. */
 int mpath_fallback_topology(const struct mpath_request *req);

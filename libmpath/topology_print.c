@@ -321,7 +321,7 @@ int mp_topology_print_paths(const struct mp_topology *t, struct strbuf *out)
 /* ---- show maps ---- */
 
 static const char *const maps_header[] = {
-	"name", "sysfs", "wwid", "paths", "active", "queueing", "features",
+	"name", "sysfs", "wwid", "paths", "active", "queueing", "selector", "features",
 };
 
 static void format_queueing(int queueing, char *buf, size_t len)
@@ -353,7 +353,8 @@ int mp_topology_print_maps(const struct mp_topology *t, struct strbuf *out)
 		table_set(&tb, i, 3, "%zu", mp_topo_map_nr_paths(m));
 		table_set(&tb, i, 4, "%zu", mp_topo_map_nr_active_paths(m));
 		table_set(&tb, i, 5, "%s", queueing);
-		table_set(&tb, i, 6, "%s", m->features[0] ? m->features : "0");
+		table_set(&tb, i, 6, "%s", m->selector_plugin[0] ? m->selector_plugin : "-");
+		table_set(&tb, i, 7, "%s", m->features[0] ? m->features : "0");
 	}
 	r = table_print(&tb, out);
 	table_release(&tb);

@@ -13,6 +13,10 @@
  *   show paths                     one path per row, unclaimed paths last
  *   show maps                      one map per row
  *   show map NAME                  one map in the -ll layout
+ *   show map NAME config           its resolved settings, each with its origin:
+ *                                  (file:line), (built-in VENDOR PRODUCT) or (default)
+ *   show config                    the effective config in multipath.conf syntax,
+ *                                  compiled-in defaults and built-in table included
  *   show status                    counts, snapshot generation and age
  *   help                           the list of commands
  *   fail path DEV                  administratively fail DEV; checkers never reinstate it
@@ -22,6 +26,8 @@
  *   resize map NAME                reload NAME with its paths' current size
  *   reconfigure                    reload multipath.conf; keeps the old one on errors
  *   shutdown                       stop the daemon
+ *   <plugin verb> ...              a verb of a loaded selector plugin, e.g.
+ *                                  "failover list [MAP]"; `help` lists them
  *
  * Reply: a status and a UTF-8 body.
  *   status 0: the body is the output (text, or JSON with --json). Commands
@@ -31,7 +37,7 @@
  *     -EINVAL  unknown command or bad arguments ("unknown command: ... (try 'help')")
  *     -ENODEV  no such path or map
  *     -EEXIST  add path: already a path
- *     -EPERM   a state-changing command from a non-root client
+ *     -EPERM   a state-changing command (or plugin verb) from a non-root client
  *     -EMSGSIZE the request exceeds MP_IPC_MAX_REQUEST (the connection is closed)
  *     -EBUSY   too many clients (the connection is closed)
  *     -ETIMEDOUT the daemon's loop did not answer in 30 s; the command may still run
@@ -39,7 +45,8 @@
  *
  * Read-only commands are answered from the published snapshot on the client's
  * thread, so they never wait for the event loop; several requests may be sent
- * on one connection, and are answered in order.
+ * on one connection, and are answered in order. Plugin verbs run on the loop
+ * (plugin state is not in the snapshot); the read-only ones need no root.
  */
 #include <errno.h>
 #include <libudev.h>
@@ -50,12 +57,13 @@
 #include "daemon.h"
 #include "json.h"
 #include "log.h"
+#include "selectors.h"
 #include "strbuf.h"
 #include "topology_print.h"
 #include "util.h"
 
 /* Read handlers see only the snapshot: they run on IPC client threads. */
-typedef int (*command_render_t)(const struct mp_topology *t, char **args, int nargs, bool json,
+typedef int (*command_render_t)(const struct snapshot *s, char **args, int nargs, bool json,
 				struct strbuf *out);
 /* Execute handlers run on the loop and may change the daemon's state. */
 typedef int (*command_execute_t)(struct daemon *d, char **args, int nargs, struct strbuf *out);
@@ -104,9 +112,10 @@ static int render_ll(const struct mp_topology *t, const char *filter, bool with_
 	return r;
 }
 
-static int show_topology(const struct mp_topology *t, char **args, int nargs, bool json,
+static int show_topology(const struct snapshot *s, char **args, int nargs, bool json,
 			 struct strbuf *out)
 {
+	const struct mp_topology *t = s->topology;
 	bool with_checker = true;
 
 	if (nargs > 0 && streq(args[0], "nocheck")) {
@@ -119,21 +128,68 @@ static int show_topology(const struct mp_topology *t, char **args, int nargs, bo
 	return render_ll(t, nargs ? args[0] : NULL, with_checker, json, out);
 }
 
-static int show_map(const struct mp_topology *t, char **args, int nargs, bool json, struct strbuf *out)
+/* A printed config: as is, or {"map": ..., "config": "..."} for JSON. */
+static int render_config_text(const char *map, const char *text, bool json, struct strbuf *out)
 {
-	if (!mp_topology_find_map(t, args[0]))
+	_cleanup_free_ char *doc = NULL;
+	struct mp_json j;
+	int r;
+
+	if (!json)
+		return strbuf_puts(out, text);
+	mp_json_init(&j, true);
+	mp_json_begin_object(&j);
+	if (map)
+		mp_json_kv_string(&j, "map", map);
+	mp_json_kv_string(&j, "config", text);
+	mp_json_end_object(&j);
+	r = mp_json_finish(&j, &doc);
+	mp_json_release(&j);
+	return r < 0 ? r : strbuf_puts(out, doc);
+}
+
+/* `show map X config`: every resolved value and where it came from. */
+static int show_map_config(const struct snapshot *s, const struct mp_topo_map *m, bool json,
+			   struct strbuf *out)
+{
+	size_t i = (size_t)(m - s->topology->maps);
+	const char *text = s->map_settings ? shared_text_str(s->map_settings[i]) : NULL;
+
+	if (!text)
+		return command_error(out, -EAGAIN, "%s: settings not resolved yet", m->name);
+	return render_config_text(m->name, text, json, out);
+}
+
+static int show_map(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out)
+{
+	const struct mp_topo_map *m = mp_topology_find_map(s->topology, args[0]);
+
+	if (nargs == 2 && !streq(args[1], "config"))
+		return command_error(out, -EINVAL, "usage: show map NAME [config]");
+	if (!m)
 		return command_error(out, -ENODEV, "no map named '%s'", args[0]);
-	return render_ll(t, args[0], true, json, out);
+	if (nargs == 2)
+		return show_map_config(s, m, json, out);
+	return render_ll(s->topology, args[0], true, json, out);
 }
 
-static int show_paths(const struct mp_topology *t, char **args, int nargs, bool json, struct strbuf *out)
+static int show_config(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out)
 {
-	return json ? mp_topology_json_paths(t, out, true) : mp_topology_print_paths(t, out);
+	const char *text = shared_text_str(s->config);
+
+	if (!text)
+		return command_error(out, -EAGAIN, "the configuration is not available");
+	return render_config_text(NULL, text, json, out);
 }
 
-static int show_maps(const struct mp_topology *t, char **args, int nargs, bool json, struct strbuf *out)
+static int show_paths(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out)
 {
-	return json ? mp_topology_json_maps(t, out, true) : mp_topology_print_maps(t, out);
+	return json ? mp_topology_json_paths(s->topology, out, true) : mp_topology_print_paths(s->topology, out);
+}
+
+static int show_maps(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out)
+{
+	return json ? mp_topology_json_maps(s->topology, out, true) : mp_topology_print_maps(s->topology, out);
 }
 
 struct status_counts {
@@ -188,8 +244,9 @@ static int show_status_json(const struct mp_topology *t, const struct status_cou
 	return r < 0 ? r : strbuf_puts(out, text);
 }
 
-static int show_status(const struct mp_topology *t, char **args, int nargs, bool json, struct strbuf *out)
+static int show_status(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out)
 {
+	const struct mp_topology *t = s->topology;
 	struct status_counts c;
 	uint64_t now = now_usec();
 	uint64_t age = t->created_usec && now > t->created_usec ? now - t->created_usec : 0;
@@ -207,7 +264,7 @@ static int show_status(const struct mp_topology *t, char **args, int nargs, bool
 			     (unsigned long long)(age % 1000000 / 1000));
 }
 
-static int show_help(const struct mp_topology *t, char **args, int nargs, bool json, struct strbuf *out);
+static int show_help(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out);
 
 /* ---- commands that change state (on the loop) ---- */
 
@@ -345,7 +402,9 @@ static const struct command command_table[] = {
 	{ "show topology", "[nocheck] [MAP]", 0, 2, "maps, groups and paths as multipath -ll", show_topology, NULL },
 	{ "show paths", "", 0, 0, "every path, unclaimed ones last", show_paths, NULL },
 	{ "show maps", "", 0, 0, "every map, one per row", show_maps, NULL },
-	{ "show map", "NAME", 1, 1, "one map as multipath -ll", show_map, NULL },
+	{ "show map", "NAME [config]", 1, 2, "one map as multipath -ll; config: its settings and their origins",
+	  show_map, NULL },
+	{ "show config", "", 0, 0, "the configuration in effect, built-in values included", show_config, NULL },
 	{ "show status", "", 0, 0, "counts, snapshot generation and age", show_status, NULL },
 	{ "help", "", 0, 0, "this list", show_help, NULL },
 	{ "fail path", "DEV", 1, 1, "fail DEV until it is reinstated by hand", NULL, cmd_fail_path },
@@ -357,7 +416,20 @@ static const struct command command_table[] = {
 	{ "shutdown", "", 0, 0, "stop the daemon", NULL, cmd_shutdown },
 };
 
-static int show_help_json(struct strbuf *out)
+static void help_json_entry(struct mp_json *j, const char *words, const char *args, bool read_only,
+			    const char *help, const char *plugin)
+{
+	mp_json_begin_object(j);
+	mp_json_kv_string(j, "command", words);
+	mp_json_kv_string(j, "arguments", args);
+	mp_json_kv_bool(j, "read_only", read_only);
+	mp_json_kv_string(j, "description", help);
+	if (plugin)
+		mp_json_kv_string(j, "selector", plugin);
+	mp_json_end_object(j);
+}
+
+static int show_help_json(const struct snapshot *s, struct strbuf *out)
 {
 	_cleanup_free_ char *text = NULL;
 	struct mp_json j;
@@ -370,12 +442,12 @@ static int show_help_json(struct strbuf *out)
 	for (size_t i = 0; i < ARRAY_SIZE(command_table); i++) {
 		const struct command *c = &command_table[i];
 
-		mp_json_begin_object(&j);
-		mp_json_kv_string(&j, "command", c->words);
-		mp_json_kv_string(&j, "arguments", c->args);
-		mp_json_kv_bool(&j, "read_only", c->render != NULL);
-		mp_json_kv_string(&j, "description", c->help);
-		mp_json_end_object(&j);
+		help_json_entry(&j, c->words, c->args, c->render != NULL, c->help, NULL);
+	}
+	for (size_t i = 0; i < s->nr_verbs; i++) {
+		const struct selector_verb_info *v = &s->verbs[i];
+
+		help_json_entry(&j, v->words, v->usage, v->read_only, v->help, v->plugin);
 	}
 	mp_json_end_array(&j);
 	mp_json_end_object(&j);
@@ -384,29 +456,49 @@ static int show_help_json(struct strbuf *out)
 	return r < 0 ? r : strbuf_puts(out, text);
 }
 
-static int show_help(const struct mp_topology *t, char **args, int nargs, bool json, struct strbuf *out)
+static int help_line(struct strbuf *out, const char *words, const char *args, const char *help,
+		     const char *plugin)
 {
-	char usage[64];
+	char usage[96];
+	int r = 0;
+
+	snprintf(usage, sizeof(usage), "%s%s%s", words, args[0] ? " " : "", args);
+	/* a long usage gets a line of its own, so the descriptions stay in one column */
+	if (strlen(usage) > 32) {
+		r = strbuf_printf(out, "  %s\n", usage);
+		usage[0] = '\0';
+	}
+	if (r >= 0)
+		r = strbuf_printf(out, "  %-32s %s", usage, help);
+	if (r >= 0 && plugin)
+		r = strbuf_printf(out, " (selector %s)", plugin);
+	return r < 0 ? r : strbuf_puts(out, "\n");
+}
+
+static int show_help(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out)
+{
 	int r = 0;
 
 	if (json)
-		return show_help_json(out);
+		return show_help_json(s, out);
 	strbuf_puts(out, "commands (add --json for JSON output; \"list\" works as \"show\"):\n");
 	for (size_t i = 0; i < ARRAY_SIZE(command_table) && r >= 0; i++) {
 		const struct command *c = &command_table[i];
 
-		snprintf(usage, sizeof(usage), "%s%s%s", c->words, c->args[0] ? " " : "", c->args);
-		r = strbuf_printf(out, "  %-32s %s\n", usage, c->help);
+		r = help_line(out, c->words, c->args, c->help, NULL);
 	}
+	if (r >= 0 && s->nr_verbs)
+		r = strbuf_puts(out, "commands of the selector plugins in use:\n");
+	for (size_t i = 0; i < s->nr_verbs && r >= 0; i++)
+		r = help_line(out, s->verbs[i].words, s->verbs[i].usage, s->verbs[i].help, s->verbs[i].plugin);
 	return r;
 }
 
 /* ---- dispatch ---- */
 
-/* How many leading words of @argv are @c's words; 0 when they do not match. */
-static int command_match(const struct command *c, char **argv, int argc)
+/* How many leading words of @argv are @words; 0 when they do not match. */
+static int words_match(const char *w, char **argv, int argc, bool show_alias)
 {
-	const char *w = c->words;
 	int i;
 
 	for (i = 0; *w; i++) {
@@ -415,7 +507,7 @@ static int command_match(const struct command *c, char **argv, int argc)
 
 		if (i >= argc)
 			return 0;
-		a = i == 0 && streq(argv[0], "list") ? "show" : argv[i];
+		a = show_alias && i == 0 && streq(argv[0], "list") ? "show" : argv[i];
 		if (strlen(a) != len || strncmp(a, w, len) != 0)
 			return 0;
 		w += len;
@@ -424,29 +516,44 @@ static int command_match(const struct command *c, char **argv, int argc)
 	return i;
 }
 
-static int command_resolve(char **argv, int argc, struct strbuf *out, const struct command **ret,
-			   char ***ret_args, int *ret_nargs)
+/* The daemon's own command @argv starts with, or NULL; *ret_n receives its word count. */
+static const struct command *command_find(char **argv, int argc, int *ret_n)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(command_table); i++) {
-		const struct command *c = &command_table[i];
-		int n = command_match(c, argv, argc);
+		int n = words_match(command_table[i].words, argv, argc, true);
 
-		if (n == 0)
-			continue;
-		if (argc - n < c->min_args || argc - n > c->max_args)
-			return command_error(out, -EINVAL, "usage: %s%s%s", c->words, c->args[0] ? " " : "",
-					     c->args);
-		*ret = c;
-		*ret_args = argv + n;
-		*ret_nargs = argc - n;
-		return 0;
+		if (n > 0) {
+			*ret_n = n;
+			return &command_table[i];
+		}
 	}
+	return NULL;
+}
+
+static int command_unknown(char **argv, int argc, struct strbuf *out)
+{
 	strbuf_reset(out);
 	strbuf_puts(out, "unknown command:");
 	for (int i = 0; i < argc; i++)
 		strbuf_printf(out, " %s", argv[i]);
 	strbuf_puts(out, " (try 'help')");
 	return -EINVAL;
+}
+
+static int command_resolve(char **argv, int argc, struct strbuf *out, const struct command **ret,
+			   char ***ret_args, int *ret_nargs)
+{
+	int n;
+	const struct command *c = command_find(argv, argc, &n);
+
+	if (!c)
+		return command_unknown(argv, argc, out);
+	if (argc - n < c->min_args || argc - n > c->max_args)
+		return command_error(out, -EINVAL, "usage: %s%s%s", c->words, c->args[0] ? " " : "", c->args);
+	*ret = c;
+	*ret_args = argv + n;
+	*ret_nargs = argc - n;
+	return 0;
 }
 
 /* The body is always set (NULL only when even that allocation failed). */
@@ -476,11 +583,40 @@ bool command_is_read_only(char **argv, int argc)
 	return argc >= 1 && (streq(argv[0], "show") || streq(argv[0], "list") || streq(argv[0], "help"));
 }
 
+/*
+ * Plugin verbs run on the loop (plugin state is not in snapshots), so they
+ * are not "read-only" above; a client may still run the ones that change
+ * nothing. Decided from the snapshot's copy of the verbs, conservatively:
+ * any matching verb that changes state, or none at all, needs root.
+ */
+bool command_needs_root(char **argv, int argc)
+{
+	const struct snapshot *s;
+	bool matched = false, writes = false;
+	int n;
+
+	if (command_is_read_only(argv, argc))
+		return false;
+	if (command_find(argv, argc, &n))
+		return true;	/* the daemon's own commands win over plugin verbs */
+	rcu_read_lock();
+	s = snapshot_acquire();
+	for (size_t i = 0; s && i < s->nr_verbs; i++) {
+		if (words_match(s->verbs[i].words, argv, argc, false) == 0)
+			continue;
+		matched = true;
+		writes |= !s->verbs[i].read_only;
+	}
+	rcu_read_unlock();
+	return !matched || writes;
+}
+
 int commands_render_read(char **argv, int argc, bool json, char **ret_body)
 {
-	static const struct mp_topology empty;	/* before the first publication */
+	static struct mp_topology empty_topology;	/* before the first publication */
+	static const struct snapshot empty = { .topology = &empty_topology };
 	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
-	const struct mp_topology *t;
+	const struct snapshot *s;
 	const struct command *c;
 	char **args;
 	int nargs, r;
@@ -489,9 +625,25 @@ int commands_render_read(char **argv, int argc, bool json, char **ret_body)
 	if (r >= 0 && !c->render)
 		r = command_error(&out, -EINVAL, "'%s' changes state: it is not a read-only command", c->words);
 	if (r >= 0) {
-		t = snapshot_acquire();
-		r = c->render(t ? t : &empty, args, nargs, json, &out);
+		s = snapshot_acquire();
+		r = c->render(s ? s : &empty, args, nargs, json, &out);
 	}
+	return command_finish(r, &out, false, ret_body);
+}
+
+/* Not one of the daemon's commands: a verb of a loaded selector plugin, or unknown. */
+static int command_execute_plugin(struct daemon *d, char **argv, int argc, bool json, char **ret_body)
+{
+	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
+	bool read_only;
+	int r;
+
+	r = selector_command(d, argv, argc, json, &out, &read_only);
+	if (r == -ENOENT)
+		r = command_unknown(argv, argc, &out);
+	else if (r >= 0 && !read_only)
+		daemon_publish_later(d);
+	/* the verb wrote JSON itself when asked to */
 	return command_finish(r, &out, false, ret_body);
 }
 
@@ -510,6 +662,8 @@ int commands_execute(struct daemon *d, char **argv, int argc, bool json, char **
 		rcu_read_unlock();
 		return r;
 	}
+	if (!command_find(argv, argc, &nargs))
+		return command_execute_plugin(d, argv, argc, json, ret_body);
 	r = command_resolve(argv, argc, &out, &c, &args, &nargs);
 	if (r >= 0 && !c->execute)
 		r = command_error(&out, -EINVAL, "'%s' is read-only: use show or help", c->words);

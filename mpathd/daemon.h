@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "sgio.h"
+#include "shared_text.h"
 #include "topology.h"
 
 struct daemon;
@@ -20,6 +21,8 @@ struct mp_bindings;
 struct mp_wwids;
 struct dm_jobs;
 struct ipc_server;
+struct strbuf;
+struct selector_verb_info;
 
 /** struct path - one SCSI block device that can be a path of a map. */
 struct path {
@@ -37,6 +40,8 @@ struct path {
 	bool check_running;
 	uint64_t check_started_usec;
 	unsigned consecutive_failures;
+
+	bool selector_usable;		/* the usability its map's selector last heard of */
 };
 
 /** struct mpmap - one multipath map, keyed by WWID. */
@@ -63,6 +68,7 @@ struct mpmap {
 	char **pending_msgs;		/* messages waiting for the running job to end, in order */
 	struct mp_topo_group *groups;	/* as loaded, with the last status read */
 	size_t nr_groups;
+	struct shared_text *settings_text;	/* mp_map_settings_print() of settings, for snapshots */
 };
 
 struct daemon {
@@ -70,6 +76,7 @@ struct daemon {
 	struct mp_config *config;
 	char *config_file;
 	char *config_dir;
+	struct shared_text *config_text;	/* the effective config as printed, for snapshots */
 
 	struct path **paths;
 	size_t nr_paths;
@@ -111,6 +118,8 @@ bool path_is_usable(const struct path *p);
 
 /* maps.c */
 int maps_adopt_existing(struct daemon *d);
+void maps_startup(struct daemon *d);	/* after enumeration: claim, resolve, load what differs */
+void maps_tick(struct daemon *d);	/* every polling interval: no_path_retry countdown */
 void maps_path_added(struct daemon *d, struct path *p);
 void maps_path_removed(struct daemon *d, struct path *p);
 void map_schedule_reload(struct daemon *d, struct mpmap *m);
@@ -120,8 +129,36 @@ int map_path_message(struct daemon *d, struct path *p, bool reinstate);
 void map_check_queueing(struct daemon *d, struct mpmap *m);
 struct mpmap *daemon_find_map(struct daemon *d, const char *name);
 void map_free(struct mpmap *m);
-int maps_reconfigure(struct daemon *d);
 int map_resize(struct daemon *d, struct mpmap *m);
+/* Send a dm message to @m now, or after its running job; 0 or -errno. The selectors' sender. */
+int map_send_message(struct daemon *d, struct mpmap *m, const char *msg);
+/* @m's settings under @cfg (which need not be the running config yet); 0 or -errno. */
+int map_settings_resolve(const struct mp_config *cfg, const struct mpmap *m, struct mp_map_settings *ret);
+/* Make @s @m's settings and reprint them for snapshots. */
+void map_settings_set(struct mpmap *m, const struct mp_map_settings *s);
+/*
+ * Send the messages a selector event returned (@r, @msgs; takes @msgs). True when the
+ * selector asked for a reload instead (or a message could not be queued): the caller reloads.
+ */
+bool map_selector_send(struct daemon *d, struct mpmap *m, int r, char **msgs);
+
+/* map_table.c */
+/* The table @m's settings and selector ask for; 0 or -errno. */
+int map_build_params(struct daemon *d, struct mpmap *m, char **ret);
+/* Whether the kernel already has @params for @m (compared by meaning, not text). */
+bool map_table_is_loaded(const struct mpmap *m, const char *params);
+/* Record the loaded layout as topology groups, so snapshots can show it before any status. */
+void map_groups_from_table(struct mpmap *m, const char *params);
+
+/* reconfigure.c: loading the configuration at start and on reloads */
+/* Load and check; @ret_diag receives every file:line message ("" for none). 0 or -errno. */
+int daemon_config_load(const char *file, const char *dir, struct mp_config **ret, char **ret_diag);
+/* At start: take @cfg as the running config. 0 or -ENOMEM. */
+int daemon_config_set(struct daemon *d, struct mp_config *cfg);
+/* SIGHUP and `reconfigure`: reload, or keep the running config on errors; *ret_summary says what happened. */
+int daemon_reload_config(struct daemon *d, char **ret_summary);
+/* Switch to @cfg (taken), reloading only maps whose settings or selector changed; report them in @out. */
+int maps_reconfigure(struct daemon *d, struct mp_config *cfg, struct strbuf *out);
 
 /* checker.c */
 int checker_start(struct daemon *d, struct path *p);
@@ -135,9 +172,17 @@ void events_stop(struct daemon *d);
 int daemon_enumerate(struct daemon *d);
 
 /* snapshot.c */
+/** struct snapshot - what readers see: the topology and texts that only change on the loop. */
+struct snapshot {
+	struct mp_topology *topology;
+	struct shared_text *config;		/* the effective config, printed */
+	struct shared_text **map_settings;	/* per topology->maps entry; NULL when not resolved yet */
+	struct selector_verb_info *verbs;	/* the loaded selector plugins' verbs */
+	size_t nr_verbs;
+};
 void daemon_publish_later(struct daemon *d);
 int daemon_publish_now(struct daemon *d);
-struct mp_topology *snapshot_acquire(void);	/* caller holds rcu_read_lock */
+const struct snapshot *snapshot_acquire(void);	/* caller holds rcu_read_lock; NULL before the first */
 void snapshot_shutdown(void);
 
 /* dmjobs.c: device-mapper calls that may block run on worker threads */
@@ -174,11 +219,11 @@ void ipc_server_stop(struct daemon *d);
 /* commands.c: commands that change state run on the loop */
 int commands_execute(struct daemon *d, char **argv, int argc, bool json, char **ret_body);
 bool command_is_read_only(char **argv, int argc);
+bool command_needs_root(char **argv, int argc);
 int commands_render_read(char **argv, int argc, bool json, char **ret_body);
 
 /* main.c */
 void daemon_notify_status(struct daemon *d);
-int daemon_reload_config(struct daemon *d, char **ret_summary);
 void daemon_request_exit(struct daemon *d);
 
 uint64_t now_usec(void);

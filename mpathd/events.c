@@ -14,8 +14,6 @@
 #include "log.h"
 #include "util.h"
 
-void maps_tick(struct daemon *d);
-
 static bool is_path_candidate(struct udev_device *dev)
 {
 	const char *name = udev_device_get_sysname(dev);

@@ -336,7 +336,7 @@ static int client_handle(struct ipc_client *c, const char *payload)
 		rcu_read_lock();
 		status = commands_render_read(argv, argc, json, &body);
 		rcu_read_unlock();
-	} else if (mp_ipc_peer_is_root(c->fd) <= 0) {
+	} else if (command_needs_root(argv, argc) && mp_ipc_peer_is_root(c->fd) <= 0) {
 		return client_reply(c->fd, -EPERM, "permission denied: only root may change state");
 	} else {
 		status = client_forward(c->server, TAKE_PTR(argv), argc, json, &body);

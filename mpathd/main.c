@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <libudev.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +16,10 @@
 #include "dm.h"
 #include "log.h"
 #include "mpath-config.h"
+#include "selectors.h"
 #include "strbuf.h"
 #include "util.h"
 #include "wwids.h"
-
-void maps_startup(struct daemon *d);
 
 static bool log_to_journal;
 static bool log_timestamps;	/* MPATHD_LOG_TIME=1: monotonic seconds, to line logs up with tests */
@@ -34,74 +34,6 @@ static void log_hook(enum mp_log_level level, const char *file, int line, const 
 		fprintf(stderr, "[%.3f] mpathd: %s: %s\n", now_usec() / 1e6, mp_log_level_name(level), msg);
 	else
 		fprintf(stderr, "mpathd: %s: %s\n", mp_log_level_name(level), msg);
-}
-
-static long long setting_num(const struct mp_config *cfg, enum mp_key key, long long dflt)
-{
-	struct mp_map_settings s;
-	struct mp_path_ident none = { 0 };
-
-	if (mp_config_resolve(cfg, &none, &s) < 0 || !s.key[key].set)
-		return dflt;
-	return s.key[key].num;
-}
-
-static void daemon_apply_globals(struct daemon *d)
-{
-	long long poll = setting_num(d->config, MP_KEY_POLLING_INTERVAL, 5);
-	long long tmo = setting_num(d->config, MP_KEY_CHECKER_TIMEOUT, 30);
-
-	d->polling_usec = (poll > 0 ? poll : 5) * 1000000ULL;
-	d->checker_timeout_usec = (tmo > 0 ? tmo : 30) * 1000000ULL;
-	/* A failed path keeps a TUR in flight; when that fails fast, try again soon. */
-	d->failed_poll_usec = 250000;
-}
-
-static int config_load_report(const char *file, const char *dir, struct mp_config **ret, char **ret_text)
-{
-	struct mp_config_diag diag = { 0 };
-	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
-	int r = mp_config_load(file, dir, 0, ret, &diag);
-
-	mp_config_diag_format(&diag, &sb);
-	mp_config_diag_clear(&diag);
-	if (ret_text)
-		*ret_text = strbuf_steal(&sb);
-	else if (sb.len)
-		fputs(strbuf_str(&sb), stderr);
-	return r;
-}
-
-int daemon_reload_config(struct daemon *d, char **ret_summary)
-{
-	struct mp_config *cfg = NULL;
-	_cleanup_free_ char *diag = NULL;
-	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
-	int r, n;
-
-	sd_notify(0, "RELOADING=1\nSTATUS=Reloading configuration");
-	r = config_load_report(d->config_file, d->config_dir, &cfg, &diag);
-	if (r < 0) {
-		log_err("configuration refused, the running one stays:\n%s", diag ? diag : "");
-		strbuf_printf(&sb, "configuration refused, the running one stays:\n%s", diag ? diag : "");
-		sd_notify(0, "READY=1");
-		daemon_notify_status(d);
-		*ret_summary = strbuf_steal(&sb);
-		return -EINVAL;
-	}
-	mp_config_free(d->config);
-	d->config = cfg;
-	daemon_apply_globals(d);
-	n = maps_reconfigure(d);
-	strbuf_printf(&sb, "%sconfiguration reloaded; %d map(s) reloaded\n", diag ? diag : "", n);
-	for (size_t i = 0; i < d->nr_maps; i++)
-		if (d->maps[i]->busy || d->maps[i]->dirty)
-			strbuf_printf(&sb, "  reloaded: %s\n", d->maps[i]->name);
-	log_info("configuration reloaded; %d map(s) reloaded", n);
-	sd_notify(0, "READY=1");
-	daemon_notify_status(d);
-	*ret_summary = strbuf_steal(&sb);
-	return 0;
 }
 
 void daemon_notify_status(struct daemon *d)
@@ -119,6 +51,7 @@ void daemon_request_exit(struct daemon *d)
 	sd_event_exit(d->event, 0);
 }
 
+/* systemd's ExecReload sends SIGHUP; the summary is logged, there is nobody to return it to. */
 static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
 {
 	_cleanup_free_ char *summary = NULL;
@@ -174,8 +107,62 @@ static int open_state_files(struct daemon *d)
 	return 0;
 }
 
-static int daemon_run(struct daemon *d, const char *socket_path)
+static bool dir_exists(const char *dir)
 {
+	struct stat st;
+
+	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* "<folder of the running binary>/../selectors": where a build tree has its plugins. */
+static char *selector_dir_beside_binary(void)
+{
+	char exe[PATH_MAX], dir[PATH_MAX + 16], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return NULL;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	snprintf(dir, sizeof(dir), "%s/../selectors", exe);
+	return realpath(dir, NULL);	/* NULL when it does not exist */
+}
+
+/*
+ * Where the plugins are: -S, else $MPATHD_SELECTOR_DIR, else the installed
+ * folder, else (the daemon runs from a build tree) next to the binary.
+ */
+static char *selector_dir_choose(const char *option)
+{
+	const char *env = getenv("MPATHD_SELECTOR_DIR");
+	const char *dir = MPATH_SELECTOR_DIR, *why = "installed";
+	char *beside = NULL;
+
+	if (option) {
+		dir = option;
+		why = "--selector-dir";
+	} else if (env && env[0]) {
+		dir = env;
+		why = "$MPATHD_SELECTOR_DIR";
+	} else if (!dir_exists(dir) && (beside = selector_dir_beside_binary()) && dir_exists(beside)) {
+		log_info("selector plugins from %s (next to the binary; %s does not exist)", beside, dir);
+		return beside;
+	}
+	free(beside);
+	if (!dir_exists(dir))
+		log_warn("selector folder %s (%s) does not exist; maps use the built-in path-grouping",
+			 dir, why);
+	else
+		log_info("selector plugins from %s (%s)", dir, why);
+	return strdup(dir);
+}
+
+static int daemon_run(struct daemon *d, const char *socket_path, const char *selector_dir)
+{
+	_cleanup_free_ char *plugins = NULL;
 	int r;
 
 	r = sd_event_default(&d->event);
@@ -199,6 +186,11 @@ static int daemon_run(struct daemon *d, const char *socket_path)
 		return -ENOMEM;
 	d->dm_poll_fd = d->rtnl_fd = -1;
 	open_state_files(d);
+	plugins = selector_dir_choose(selector_dir);
+	if (!plugins)
+		return log_err_errno(-ENOMEM, "selector folder");
+	if ((r = selectors_start(d, plugins, NULL, map_send_message)) < 0)
+		return log_err_errno(r, "selector plugins");
 	if ((r = dm_jobs_start(d, 4)) < 0)
 		return r;
 	if ((r = maps_adopt_existing(d)) < 0)
@@ -218,6 +210,8 @@ static int daemon_run(struct daemon *d, const char *socket_path)
 	r = sd_event_loop(d->event);
 	ipc_server_stop(d);
 	events_stop(d);
+	/* plugins save their state in map_detach(); the maps themselves stay as they are */
+	selectors_stop(d);
 	dm_jobs_stop(d);
 	return r;
 }
@@ -229,6 +223,10 @@ static void usage(void)
 	       "  -d, --config-dir DIR conf.d folder (default " MPATH_CONFIG_DIR ")\n"
 	       "  -t, --test [FILE]    check the configuration, print it, and exit\n"
 	       "  -s, --socket PATH    control socket (default " MPATH_SOCKET_PATH ")\n"
+	       "  -S, --selector-dir DIR\n"
+	       "                       selector plugins folder (default $MPATHD_SELECTOR_DIR, else\n"
+	       "                       " MPATH_SELECTOR_DIR ",\n"
+	       "                       else ../selectors next to the binary, as in a build tree)\n"
 	       "  -v, --log-level L    err, warn, notice, info or debug\n"
 	       "  -V, --version\n");
 }
@@ -267,22 +265,26 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' }, { "config-dir", required_argument, NULL, 'd' },
 		{ "test", no_argument, NULL, 't' }, { "socket", required_argument, NULL, 's' },
+		{ "selector-dir", required_argument, NULL, 'S' },
 		{ "log-level", required_argument, NULL, 'v' }, { "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' }, {}
 	};
 	struct daemon d = { 0 };
-	const char *socket_path = MPATH_SOCKET_PATH;
+	const char *socket_path = MPATH_SOCKET_PATH, *selector_dir = NULL;
+	_cleanup_free_ char *diag = NULL;
+	struct mp_config *cfg = NULL;
 	bool test = false, file_named = false;
 	int c, r;
 
 	d.config_file = (char *)MPATH_CONFIG_FILE;
 	d.config_dir = (char *)MPATH_CONFIG_DIR;
-	while ((c = getopt_long(argc, argv, "c:d:ts:v:Vh", opts, NULL)) >= 0) {
+	while ((c = getopt_long(argc, argv, "c:d:ts:S:v:Vh", opts, NULL)) >= 0) {
 		switch (c) {
 		case 'c': d.config_file = optarg; file_named = true; break;
 		case 'd': d.config_dir = optarg; break;
 		case 't': test = true; break;
 		case 's': socket_path = optarg; break;
+		case 'S': selector_dir = optarg; break;
 		case 'v':
 			if ((r = mp_log_level_from_name(optarg)) < 0) {
 				fprintf(stderr, "mpathd: unknown log level '%s'\n", optarg);
@@ -301,12 +303,17 @@ int main(int argc, char **argv)
 	log_to_journal = getenv("JOURNAL_STREAM") != NULL;
 	log_timestamps = getenv("MPATHD_LOG_TIME") && streq(getenv("MPATHD_LOG_TIME"), "1");
 	mp_log_set_hook(log_hook, NULL);
-	if (config_load_report(d.config_file, d.config_dir, &d.config, NULL) < 0) {
+	r = daemon_config_load(d.config_file, d.config_dir, &cfg, &diag);
+	if (diag && diag[0])
+		fputs(diag, stderr);
+	if (r < 0) {
 		log_err("%s: configuration has errors; not starting", d.config_file);
 		return 1;
 	}
-	daemon_apply_globals(&d);
-	r = daemon_run(&d, socket_path);
+	if (daemon_config_set(&d, cfg) < 0)
+		return 1;
+	r = daemon_run(&d, socket_path, selector_dir);
 	snapshot_shutdown();
+	shared_text_unref(d.config_text);
 	return r < 0 ? 1 : 0;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Maps: claim WWIDs, name them, turn their paths into a dm table and keep the kernel in step. */
+/* Maps: claim WWIDs, name them, load their tables, and keep the kernel and their selectors in step. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,36 +9,14 @@
 #include "dm.h"
 #include "dmtable.h"
 #include "log.h"
+#include "selectors.h"
+#include "strbuf.h"
 #include "sysfs.h"
 #include "util.h"
 #include "words.h"
 #include "wwids.h"
 
 #define UUID_PREFIX "mpath-"
-
-/* Split config text such as "service-time 0" into a NULL-terminated word list. */
-static int split_words(const char *s, char ***ret)
-{
-	_cleanup_free_ char *copy = strdup(s ? s : "");
-	char **v = NULL, *save = NULL;
-
-	if (!copy)
-		return -ENOMEM;
-	for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
-		if (mp_strv_push(&v, w) < 0) {
-			mp_strv_free(v);
-			return -ENOMEM;
-		}
-	}
-	if (!v && mp_strv_push(&v, "") < 0)
-		return -ENOMEM;
-	if (!v[0][0]) {
-		free(v[0]);
-		v[0] = NULL;
-	}
-	*ret = v;
-	return 0;
-}
 
 struct mpmap *daemon_find_map(struct daemon *d, const char *name)
 {
@@ -75,6 +53,8 @@ void map_free(struct mpmap *m)
 {
 	if (!m)
 		return;
+	map_selector_detach(m);
+	shared_text_unref(m->settings_text);
 	free(m->paths);
 	for (size_t g = 0; g < m->nr_groups; g++)
 		free(m->groups[g].paths);
@@ -98,8 +78,9 @@ static void daemon_drop_map(struct daemon *d, struct mpmap *m)
 	map_free(m);
 }
 
-static int map_resolve_settings(struct daemon *d, struct mpmap *m, const struct path *p)
+int map_settings_resolve(const struct mp_config *cfg, const struct mpmap *m, struct mp_map_settings *ret)
 {
+	const struct path *p = m->nr_paths ? m->paths[0] : NULL;
 	struct mp_path_ident id = {
 		.wwid = m->wwid,
 		.vendor = p ? p->info.vendor : NULL,
@@ -107,7 +88,105 @@ static int map_resolve_settings(struct daemon *d, struct mpmap *m, const struct 
 		.revision = p ? p->info.revision : NULL,
 		.protocol = p && streq(p->info.transport, "iscsi") ? "scsi:iscsi" : "scsi:unspec",
 	};
-	return mp_config_resolve(d->config, &id, &m->settings);
+	return mp_config_resolve(cfg, &id, ret);
+}
+
+void map_settings_set(struct mpmap *m, const struct mp_map_settings *s)
+{
+	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+	struct shared_text *text = NULL;
+
+	m->settings = *s;
+	/* A failure keeps the old text: `show map X config` is stale, nothing else is. */
+	if (mp_map_settings_print(s, &sb) < 0 || shared_text_new(strbuf_str(&sb), &text) < 0) {
+		log_warn("%s: out of memory printing its settings", m->name);
+		return;
+	}
+	shared_text_unref(m->settings_text);
+	m->settings_text = text;
+}
+
+static void map_resolve_settings(struct daemon *d, struct mpmap *m)
+{
+	struct mp_map_settings s;
+
+	if (map_settings_resolve(d->config, m, &s) >= 0)
+		map_settings_set(m, &s);
+}
+
+/* ---- selectors ---- */
+
+bool map_selector_send(struct daemon *d, struct mpmap *m, int r, char **msgs)
+{
+	_cleanup_strv_ char **list = msgs;
+
+	if (r < 0)
+		return false;
+	for (size_t i = 0; list && list[i] && r != MAP_SELECTOR_RELOAD; i++) {
+		/* Before the first load there is no device: the load builds from the same state. */
+		if (!m->exists || m->removing)
+			break;
+		if (map_send_message(d, m, list[i]) < 0)
+			r = MAP_SELECTOR_RELOAD;
+	}
+	return r == MAP_SELECTOR_RELOAD;
+}
+
+/* Send what a selector asked for, or reload @m when it asked for that. Takes @msgs. */
+static void map_selector_apply(struct daemon *d, struct mpmap *m, int r, char **msgs)
+{
+	if (map_selector_send(d, m, r, msgs))
+		map_schedule_reload(d, m);
+}
+
+/* A path joined or left @m: a reload follows anyway, so only the selector's messages matter. */
+static void map_selector_membership(struct daemon *d, struct mpmap *m, struct path *p, int event)
+{
+	char **msgs = NULL;
+	int r;
+
+	if (!d->startup_done)
+		return;		/* the first loads are built from the complete state */
+	r = map_selector_path_event(d, m, p, event, &msgs);
+	map_selector_send(d, m, r, msgs);
+}
+
+/* Tell the selector which paths stopped or started being usable since it last heard. */
+static void map_selector_sync_usability(struct daemon *d, struct mpmap *m)
+{
+	bool reload = false;
+
+	if (!d->startup_done || m->removing)
+		return;
+	for (size_t i = 0; i < m->nr_paths; i++) {
+		struct path *p = m->paths[i];
+		bool usable = path_is_usable(p);
+		char **msgs = NULL;
+		int r;
+
+		if (usable == p->selector_usable)
+			continue;
+		p->selector_usable = usable;
+		r = map_selector_path_event(d, m, p, usable ? MPATH_SEL_PATH_USABLE : MPATH_SEL_PATH_FAILED,
+					    &msgs);
+		/* a reload now would reorder m->paths under this loop */
+		reload |= map_selector_send(d, m, r, msgs);
+	}
+	if (reload)
+		map_schedule_reload(d, m);
+}
+
+/* @allow_reload false where a reload could loop: the table was just found current, or failed to load. */
+static void map_selector_loaded(struct daemon *d, struct mpmap *m, bool loaded, bool allow_reload)
+{
+	char **msgs = NULL;
+	int r = map_selector_map_event(d, m, loaded ? MPATH_SEL_MAP_LOADED : MPATH_SEL_MAP_LOAD_FAILED,
+				       &msgs);
+
+	if (allow_reload)
+		map_selector_apply(d, m, r, msgs);
+	else
+		map_selector_send(d, m, r, msgs);
 }
 
 /* The map's name: a configured alias, a user-friendly binding, or the WWID. */
@@ -151,6 +230,7 @@ static bool wwid_should_claim(struct daemon *d, const char *wwid, const struct m
 	return wwid_path_count(d, wwid) >= 2;
 }
 
+/* 1 when @p joined @m, 0 when it already was a path of @m. */
 static int map_attach(struct mpmap *m, struct path *p)
 {
 	struct path **n;
@@ -164,7 +244,8 @@ static int map_attach(struct mpmap *m, struct path *p)
 	m->paths = n;
 	m->paths[m->nr_paths++] = p;
 	p->map = m;
-	return 0;
+	p->selector_usable = path_is_usable(p);
+	return 1;
 }
 
 static void map_detach(struct mpmap *m, struct path *p)
@@ -216,11 +297,15 @@ void maps_path_added(struct daemon *d, struct path *p)
 	for (size_t i = 0; i < d->nr_paths; i++) {
 		struct path *q = d->paths[i];
 
-		if (!q->map && !q->gone && streq(q->info.wwid, m->wwid) && !path_blacklisted(d, q))
-			map_attach(m, q);
+		if (q->map || q->gone || !streq(q->info.wwid, m->wwid) || path_blacklisted(d, q))
+			continue;
+		/* a selector attached now sees every claimed path; one attached before hears of it */
+		if (map_attach(m, q) > 0 && map_selector_name(m)[0])
+			map_selector_membership(d, m, q, MPATH_SEL_PATH_ADDED);
 	}
-	map_resolve_settings(d, m, p);
+	map_resolve_settings(d, m);
 	map_choose_name(d, m);
+	map_selector_attach(d, m);
 	if (!m->size_sectors)
 		m->size_sectors = p->info.size_sectors;
 	map_schedule_reload(d, m);
@@ -233,154 +318,8 @@ void maps_path_removed(struct daemon *d, struct path *p)
 	if (!m)
 		return;
 	map_detach(m, p);
+	map_selector_membership(d, m, p, MPATH_SEL_PATH_REMOVED);
 	map_schedule_reload(d, m);
-}
-
-/* "service-time 0" -> name and arguments; per-path argument count of the kernel selector. */
-static size_t selector_path_args(const char *name)
-{
-	return streq(name, "service-time") ? 2 : 1;
-}
-
-static int table_add_features(struct mp_table *t, const struct mp_map_settings *s)
-{
-	_cleanup_strv_ char **w = NULL;
-	const struct mp_setting *f = &s->key[MP_KEY_FEATURES];
-	long long npr = s->key[MP_KEY_NO_PATH_RETRY].set ? s->key[MP_KEY_NO_PATH_RETRY].num : MP_NO_PATH_RETRY_FAIL;
-	bool queue = npr != MP_NO_PATH_RETRY_FAIL;
-	int r;
-
-	if (f->set && f->text && split_words(f->text, &w) >= 0 && w[0]) {
-		/* "2 pg_init_retries 50": the first word counts the rest; pair values with keys */
-		for (size_t i = 1; w[i]; i++) {
-			char buf[128];
-
-			if (streq(w[i], "queue_if_no_path"))
-				continue;
-			if (w[i + 1] && strspn(w[i + 1], "0123456789") == strlen(w[i + 1])) {
-				snprintf(buf, sizeof(buf), "%s %s", w[i], w[i + 1]);
-				i++;
-			} else {
-				snprintf(buf, sizeof(buf), "%s", w[i]);
-			}
-			r = mp_table_add_feature(t, buf);
-			if (r < 0)
-				return r;
-		}
-	}
-	return queue ? mp_table_add_feature(t, "queue_if_no_path") : 0;
-}
-
-static int table_set_hwhandler(struct mp_table *t, const struct mp_map_settings *s)
-{
-	_cleanup_strv_ char **w = NULL;
-	const struct mp_setting *h = &s->key[MP_KEY_HARDWARE_HANDLER];
-
-	if (!h->set || !h->text || split_words(h->text, &w) < 0 || !w[0] || !w[1])
-		return 0;
-	return mp_table_set_hwhandler(t, w[1], w[2] ? &w[2] : NULL);
-}
-
-/* Group the map's paths according to path_grouping_policy. */
-static int table_add_groups(struct mp_table *t, struct mpmap *m)
-{
-	const struct mp_map_settings *s = &m->settings;
-	const char *sel = s->key[MP_KEY_PATH_SELECTOR].set ? s->key[MP_KEY_PATH_SELECTOR].text : "service-time 0";
-	long long pgp = s->key[MP_KEY_PATH_GROUPING_POLICY].set ? s->key[MP_KEY_PATH_GROUPING_POLICY].num : MP_PGP_MULTIBUS;
-	long long rq = s->key[MP_KEY_RR_MIN_IO_RQ].set ? s->key[MP_KEY_RR_MIN_IO_RQ].num : 1;
-	_cleanup_strv_ char **sw = NULL;
-	char repeat[24];
-	int r, g = -1;
-
-	/* "service-time 0": the selector's name, then the count of its own arguments */
-	r = split_words(sel, &sw);
-	if (r < 0 || !sw[0])
-		return r < 0 ? r : -EINVAL;
-	char **sel_args = sw[1] && sw[2] && strtol(sw[1], NULL, 10) > 0 ? &sw[2] : NULL;
-	snprintf(repeat, sizeof(repeat), "%lld", rq > 0 ? rq : 1);
-	char *args1[] = { repeat, NULL };
-	char *args2[] = { repeat, (char *)"1", NULL };
-	size_t npa = selector_path_args(sw[0]);
-
-	for (size_t i = 0; i < m->nr_paths; i++) {
-		bool new_group = g < 0 || pgp == MP_PGP_FAILOVER;
-
-		if (pgp == MP_PGP_GROUP_BY_TPG && i > 0 && m->paths[i]->info.tpg != m->paths[i - 1]->info.tpg)
-			new_group = true;
-		if (new_group) {
-			g = mp_table_add_group(t, sw[0], sel_args, npa);
-			if (g < 0)
-				return g;
-		}
-		r = mp_table_add_path(t, g, m->paths[i]->info.devt, npa == 2 ? args2 : args1);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static int path_cmp_tpg(const void *a, const void *b)
-{
-	const struct path *x = *(struct path *const *)a, *y = *(struct path *const *)b;
-
-	if (x->info.tpg != y->info.tpg)
-		return x->info.tpg < y->info.tpg ? -1 : 1;
-	return strcmp(x->info.hctl, y->info.hctl);
-}
-
-int map_build_params(struct mpmap *m, char **ret);
-int map_build_params(struct mpmap *m, char **ret)
-{
-	struct mp_table *t = NULL;
-	int r;
-
-	r = mp_table_new(&t);
-	if (r < 0)
-		return r;
-	qsort(m->paths, m->nr_paths, sizeof(*m->paths), path_cmp_tpg);
-	r = table_add_features(t, &m->settings);
-	if (r >= 0)
-		r = table_set_hwhandler(t, &m->settings);
-	if (r >= 0)
-		r = table_add_groups(t, m);
-	if (r >= 0)
-		r = mp_table_format(t, ret);
-	mp_table_free(t);
-	return r;
-}
-
-/* Record the loaded layout as topology groups, so snapshots can show it before any status. */
-static void map_groups_from_table(struct mpmap *m, const char *params)
-{
-	struct mp_table *t = NULL;
-
-	for (size_t g = 0; g < m->nr_groups; g++)
-		free(m->groups[g].paths);
-	free(m->groups);
-	m->groups = NULL;
-	m->nr_groups = 0;
-	if (!params || mp_table_parse(params, &t) < 0)
-		return;
-	m->groups = calloc(t->nr_groups ? t->nr_groups : 1, sizeof(*m->groups));
-	if (!m->groups)
-		goto out;
-	for (size_t g = 0; g < t->nr_groups; g++) {
-		struct mp_topo_group *tg = &m->groups[g];
-		const struct mp_table_group *src = &t->groups[g];
-
-		snprintf(tg->selector, sizeof(tg->selector), "%s %s", src->selector,
-			 src->selector_args && src->selector_args[0] ? src->selector_args[0] : "0");
-		tg->state = MP_PG_ENABLED;
-		tg->paths = calloc(src->nr_paths ? src->nr_paths : 1, sizeof(*tg->paths));
-		if (!tg->paths)
-			break;
-		for (size_t i = 0; i < src->nr_paths; i++)
-			snprintf(tg->paths[i].devt, sizeof(tg->paths[i].devt), "%s", src->paths[i].dev);
-		tg->nr_paths = src->nr_paths;
-		m->nr_groups++;
-	}
-out:
-	mp_table_free(t);
 }
 
 /* After a change: what the kernel now has, as the loop will need it (worker thread). */
@@ -431,6 +370,7 @@ static void job_load_done(struct daemon *d, struct dm_job *job)
 	m->busy = false;
 	if (job->result < 0) {
 		log_err_errno(job->result, "%s: loading the table failed", m->name);
+		map_selector_loaded(d, m, false, false);	/* reloading now would fail alike */
 	} else {
 		log_info("%s: %s with %zu paths", m->name, job->create ? "created" : "reloaded", m->nr_paths);
 		m->exists = true;
@@ -440,6 +380,8 @@ static void job_load_done(struct daemon *d, struct dm_job *job)
 		m->event_nr = job->out_event_nr;
 		m->open_count = job->out_open_count;
 		map_groups_from_table(m, m->loaded_params);
+		/* first, so group numbers in what status changes trigger refer to this table */
+		map_selector_loaded(d, m, true, true);
 		map_apply_status(d, m, job->out_status);
 		map_sync_path_states(d, m);
 	}
@@ -492,8 +434,6 @@ static int map_submit(struct daemon *d, struct mpmap *m, dm_job_work_t work, dm_
 static void map_do_reload(struct daemon *d, struct mpmap *m)
 {
 	char *params = NULL;
-	struct mp_table *want = NULL, *have = NULL;
-	bool same = false;
 
 	if (m->nr_paths == 0) {
 		if (!m->exists) {
@@ -504,16 +444,13 @@ static void map_do_reload(struct daemon *d, struct mpmap *m)
 		map_submit(d, m, job_remove_work, job_remove_done, NULL);
 		return;
 	}
-	if (map_build_params(m, &params) < 0)
+	if (map_build_params(d, m, &params) < 0)
 		return;
-	if (m->exists && m->loaded_params && mp_table_parse(params, &want) >= 0 &&
-	    mp_table_parse(m->loaded_params, &have) >= 0)
-		same = mp_table_equal(want, have, 0);
-	mp_table_free(want);
-	mp_table_free(have);
-	if (same) {
+	if (map_table_is_loaded(m, params)) {
 		log_debug("%s: table unchanged, not reloading", m->name);
 		free(params);
+		/* what the selector just built is what the kernel has (initial group aside) */
+		map_selector_loaded(d, m, true, false);
 		map_sync_path_states(d, m);
 		map_schedule_status(d, m);
 		return;
@@ -571,8 +508,6 @@ void maps_all_status(struct daemon *d)
 	for (size_t i = 0; i < d->nr_maps; i++)
 		map_schedule_status(d, d->maps[i]);
 }
-
-static int map_send_message(struct daemon *d, struct mpmap *m, const char *msg);
 
 static void map_job_finished(struct daemon *d, struct mpmap *m)
 {
@@ -644,10 +579,13 @@ static void job_message_done(struct daemon *d, struct dm_job *job)
 	map_job_finished(d, m);
 }
 
-static int map_send_message(struct daemon *d, struct mpmap *m, const char *msg)
+int map_send_message(struct daemon *d, struct mpmap *m, const char *msg)
 {
-	char *params = strdup(msg);
+	char *params;
 
+	if (!m->exists || m->removing)
+		return -ENODEV;		/* no device to tell (a selector's tick may come before the load) */
+	params = strdup(msg);
 	if (!params)
 		return -ENOMEM;
 	if (m->busy) {
@@ -700,6 +638,8 @@ void map_check_queueing(struct daemon *d, struct mpmap *m)
 	const struct mp_setting *npr = &m->settings.key[MP_KEY_NO_PATH_RETRY];
 	bool any = false;
 
+	/* Called after every change of a path's checker or kernel state: the selector hears first. */
+	map_selector_sync_usability(d, m);
 	/* An unchecked path (just found, or the daemon just started) is not yet a dead one. */
 	for (size_t i = 0; i < m->nr_paths; i++)
 		any |= path_is_usable(m->paths[i]) && (m->paths[i]->info.checker_state == MP_CHK_READY ||
@@ -721,7 +661,6 @@ void map_check_queueing(struct daemon *d, struct mpmap *m)
 	}
 }
 
-void maps_tick(struct daemon *d);
 void maps_tick(struct daemon *d)
 {
 	for (size_t i = 0; i < d->nr_maps; i++) {
@@ -776,7 +715,6 @@ int maps_adopt_existing(struct daemon *d)
 }
 
 /* After enumeration: attach paths to adopted maps, resolve settings and load what differs. */
-void maps_startup(struct daemon *d);
 void maps_startup(struct daemon *d)
 {
 	d->startup_done = true;
@@ -786,33 +724,16 @@ void maps_startup(struct daemon *d)
 	for (size_t i = 0; i < d->nr_maps; i++) {
 		struct mpmap *m = d->maps[i];
 
-		map_resolve_settings(d, m, m->nr_paths ? m->paths[0] : NULL);
+		map_resolve_settings(d, m);
+		map_selector_attach(d, m);
 		map_schedule_reload(d, m);
 	}
-}
-
-int maps_reconfigure(struct daemon *d)
-{
-	int reloaded = 0;
-
-	for (size_t i = 0; i < d->nr_maps; i++) {
-		struct mpmap *m = d->maps[i];
-		_cleanup_free_ char *params = NULL;
-
-		map_resolve_settings(d, m, m->nr_paths ? m->paths[0] : NULL);
-		if (m->nr_paths == 0 || map_build_params(m, &params) < 0)
-			continue;
-		if (m->loaded_params && streq(params, m->loaded_params))
-			continue;
-		map_schedule_reload(d, m);
-		reloaded++;
-	}
-	return reloaded;
 }
 
 int map_resize(struct daemon *d, struct mpmap *m)
 {
 	uint64_t size = 0;
+	char **msgs;
 
 	for (size_t i = 0; i < m->nr_paths; i++) {
 		char attr[64];
@@ -830,6 +751,9 @@ int map_resize(struct daemon *d, struct mpmap *m)
 	if (!size)
 		return -ENODEV;
 	m->size_sectors = size;
+	/* the selector may answer with messages; the reload below is coming anyway */
+	msgs = NULL;
+	map_selector_send(d, m, map_selector_map_event(d, m, MPATH_SEL_MAP_RESIZED, &msgs), msgs);
 	free(m->loaded_params);
 	m->loaded_params = NULL;	/* force the reload even if the table text is unchanged */
 	map_schedule_reload(d, m);

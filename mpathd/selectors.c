@@ -799,14 +799,69 @@ int selector_command(struct daemon *d, char **argv, int argc, bool json, struct 
 
 int selectors_help(struct strbuf *out)
 {
+	char usage[64];
 	int r = 0;
 
 	for (size_t i = 0; r == 0 && i < mp_selector_registry_count(selectors.registry); i++) {
 		const struct mp_selector *s = mp_selector_registry_nth(selectors.registry, i);
 
-		for (const struct mpath_sel_verb *v = s->ops->verbs; r == 0 && v && v->name; v++)
-			r = strbuf_printf(out, "  %-30s %s (selector %s)\n", v->name, v->help ? v->help : "",
+		for (const struct mpath_sel_verb *v = s->ops->verbs; r == 0 && v && v->name; v++) {
+			snprintf(usage, sizeof(usage), "%s%s%s", v->name, v->usage && v->usage[0] ? " " : "",
+				 v->usage ? v->usage : "");
+			r = strbuf_printf(out, "  %-32s %s (selector %s)\n", usage, v->help ? v->help : "",
 					  s->name);
+		}
 	}
 	return r;
+}
+
+void selector_verbs_free(struct selector_verb_info *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].words);
+		free(v[i].usage);
+		free(v[i].help);
+		free(v[i].plugin);
+	}
+	free(v);
+}
+
+static int verb_info_copy(const struct mp_selector *s, const struct mpath_sel_verb *v,
+			  struct selector_verb_info *ret)
+{
+	*ret = (struct selector_verb_info){
+		.words = strdup(v->name), .usage = strdup(v->usage ? v->usage : ""),
+		.help = strdup(v->help ? v->help : ""), .plugin = strdup(s->name),
+		.read_only = v->read_only,
+	};
+	return ret->words && ret->usage && ret->help && ret->plugin ? 0 : -ENOMEM;
+}
+
+int selectors_verbs(struct selector_verb_info **ret, size_t *ret_n)
+{
+	struct selector_verb_info *v = NULL;
+	size_t n = 0, total = 0;
+	int r = 0;
+
+	for (size_t i = 0; i < mp_selector_registry_count(selectors.registry); i++) {
+		const struct mp_selector *s = mp_selector_registry_nth(selectors.registry, i);
+
+		for (const struct mpath_sel_verb *verb = s->ops->verbs; verb && verb->name; verb++)
+			total++;
+	}
+	if (total && !(v = calloc(total, sizeof(*v))))
+		return -ENOMEM;
+	for (size_t i = 0; r == 0 && i < mp_selector_registry_count(selectors.registry); i++) {
+		const struct mp_selector *s = mp_selector_registry_nth(selectors.registry, i);
+
+		for (const struct mpath_sel_verb *verb = s->ops->verbs; r == 0 && verb && verb->name; verb++)
+			r = verb_info_copy(s, verb, &v[n++]);
+	}
+	if (r < 0) {
+		selector_verbs_free(v, n);
+		return r;
+	}
+	*ret = v;
+	*ret_n = n;
+	return 0;
 }

@@ -158,3 +158,34 @@ int selector_command(struct daemon *d, char **argv, int argc, bool json, struct 
 
 /** selectors_help() - append "  <verb> <usage>  <help>" lines for every loaded plugin's verbs. */
 int selectors_help(struct strbuf *out);
+
+/**
+ * struct selector_verb_info - a loaded plugin's verb, copied for a snapshot.
+ * @words: e.g. "failover list".
+ * @usage: its arguments, e.g. "[MAP]"; "" when none.
+ * @help: one line.
+ * @plugin: the plugin's name.
+ * @read_only: any user may run it.
+ */
+struct selector_verb_info {
+	char *words;
+	char *usage;
+	char *help;
+	char *plugin;
+	bool read_only;
+};
+
+/**
+ * selectors_verbs() - copy every loaded plugin's verbs, in registry order.
+ * @ret: receives the array (NULL when there are none); free with selector_verbs_free().
+ * @ret_n: receives its length.
+ *
+ * Client threads cannot ask the registry (the loop changes it as plugins
+ * load), so snapshots carry this copy for help and permission checks.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int selectors_verbs(struct selector_verb_info **ret, size_t *ret_n);
+
+/** selector_verbs_free() - free what selectors_verbs() returned; accepts NULL. */
+void selector_verbs_free(struct selector_verb_info *v, size_t n);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The topology snapshot: deep-copied from the loop's state and published to readers through liburcu. */
+/* The snapshot: the topology deep-copied from the loop's state, shared config texts, published through liburcu. */
 #include <errno.h>
 #include <libudev.h>	/* daemon.h names struct udev_device without declaring it */
 #include <limits.h>
@@ -9,26 +9,41 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "selectors.h"
 #include "util.h"
 
+/* The published snapshot and its RCU bookkeeping. */
+struct snapshot_node {
+	struct rcu_head rcu;
+	struct snapshot snap;
+};
+
 /* Readers (IPC client threads) reach it only through snapshot_acquire(). */
-static struct mp_topology *published;
+static struct snapshot_node *published;
 
 /* The loop thread registers lazily: call_rcu() and rcu_read_lock() need a registered thread. */
 static __thread bool rcu_thread_registered;
 
-/* The rcu_head cannot live in struct mp_topology (a library type), so it travels in a wrapper. */
-struct retired_topology {
-	struct rcu_head rcu;
-	struct mp_topology *topology;
-};
-
-static void retired_topology_free(struct rcu_head *head)
+static struct snapshot_node *snapshot_node_free(struct snapshot_node *n)
 {
-	struct retired_topology *r = caa_container_of(head, struct retired_topology, rcu);
+	if (!n)
+		return NULL;
+	if (n->snap.map_settings && n->snap.topology)
+		for (size_t i = 0; i < n->snap.topology->nr_maps; i++)
+			shared_text_unref(n->snap.map_settings[i]);
+	free(n->snap.map_settings);
+	mp_topology_free(n->snap.topology);
+	shared_text_unref(n->snap.config);
+	selector_verbs_free(n->snap.verbs, n->snap.nr_verbs);
+	free(n);
+	return NULL;
+}
 
-	mp_topology_free(r->topology);
-	free(r);
+DEFINE_FREE_FUNC(struct snapshot_node, snapshot_node_free)
+
+static void retired_snapshot_free(struct rcu_head *head)
+{
+	snapshot_node_free(caa_container_of(head, struct snapshot_node, rcu));
 }
 
 static void loop_thread_register(void)
@@ -123,10 +138,8 @@ static int group_copy(struct daemon *d, const struct mp_topo_group *src, struct 
 	return 0;
 }
 
-static int map_copy(struct daemon *d, const struct mpmap *m, struct mp_topo_map *tm)
+static int map_copy(struct daemon *d, struct mpmap *m, struct mp_topo_map *tm)
 {
-	const char *plugin = m->settings.key[MP_KEY_SELECTOR].text;
-
 	snprintf(tm->name, sizeof(tm->name), "%s", m->name);
 	snprintf(tm->wwid, sizeof(tm->wwid), "%s", m->wwid);
 	snprintf(tm->dm_name, sizeof(tm->dm_name), "%s", m->dm_name);
@@ -137,7 +150,7 @@ static int map_copy(struct daemon *d, const struct mpmap *m, struct mp_topo_map 
 	tm->size_sectors = m->size_sectors;
 	params_features(m->loaded_params, tm->features, sizeof(tm->features),
 			tm->hwhandler, sizeof(tm->hwhandler));
-	snprintf(tm->selector_plugin, sizeof(tm->selector_plugin), "%s", plugin ? plugin : "");
+	snprintf(tm->selector_plugin, sizeof(tm->selector_plugin), "%s", map_selector_name(m));
 	tm->queueing = map_queueing(m, tm->features);
 	if (m->nr_groups == 0)
 		return 0;
@@ -200,28 +213,45 @@ static int topology_build(struct daemon *d, struct mp_topology **ret)
 	return 0;
 }
 
+/* The texts are shared, not copied: they change only on reloads and when a map's settings do. */
+static int snapshot_build(struct daemon *d, struct snapshot_node **ret)
+{
+	_cleanup_(snapshot_node_freep) struct snapshot_node *n = calloc(1, sizeof(*n));
+	int r;
+
+	if (!n)
+		return -ENOMEM;
+	r = topology_build(d, &n->snap.topology);
+	if (r < 0)
+		return r;
+	if (d->nr_maps > 0) {
+		n->snap.map_settings = calloc(d->nr_maps, sizeof(*n->snap.map_settings));
+		if (!n->snap.map_settings)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < d->nr_maps; i++)
+		n->snap.map_settings[i] = shared_text_ref(d->maps[i]->settings_text);
+	n->snap.config = shared_text_ref(d->config_text);
+	r = selectors_verbs(&n->snap.verbs, &n->snap.nr_verbs);
+	if (r < 0)
+		return r;
+	*ret = TAKE_PTR(n);
+	return 0;
+}
+
 int daemon_publish_now(struct daemon *d)
 {
-	_cleanup_(mp_topology_freep) struct mp_topology *t = NULL;
-	_cleanup_free_ struct retired_topology *retired = NULL;
-	struct mp_topology *fresh, *old;
+	struct snapshot_node *fresh = NULL, *old;
 	int r;
 
 	loop_thread_register();
-	r = topology_build(d, &t);
+	r = snapshot_build(d, &fresh);
 	if (r < 0)
-		return log_err_errno(r, "Failed to build the topology snapshot");
-	/* allocated before the exchange, so nothing can fail once readers see the new one */
-	retired = calloc(1, sizeof(*retired));
-	if (!retired)
-		return log_err_errno(-ENOMEM, "Failed to publish the topology snapshot");
-	t->generation = ++d->generation;
-	fresh = TAKE_PTR(t);
+		return log_err_errno(r, "Failed to build the snapshot");
+	fresh->snap.topology->generation = ++d->generation;
 	old = rcu_xchg_pointer(&published, fresh);
-	if (old) {
-		retired->topology = old;
-		call_rcu(&TAKE_PTR(retired)->rcu, retired_topology_free);
-	}
+	if (old)
+		call_rcu(&old->rcu, retired_snapshot_free);
 	log_debug("published topology generation %llu", (unsigned long long)d->generation);
 	return 0;
 }
@@ -257,19 +287,21 @@ void daemon_publish_later(struct daemon *d)
 	daemon_publish_now(d);
 }
 
-struct mp_topology *snapshot_acquire(void)
+const struct snapshot *snapshot_acquire(void)
 {
-	return rcu_dereference(published);
+	struct snapshot_node *n = rcu_dereference(published);
+
+	return n ? &n->snap : NULL;
 }
 
 void snapshot_shutdown(void)
 {
-	struct mp_topology *old;
+	struct snapshot_node *old;
 
 	loop_thread_register();
 	old = rcu_xchg_pointer(&published, NULL);
 	synchronize_rcu();
-	mp_topology_free(old);
+	snapshot_node_free(old);
 	/* run the call_rcu() frees still pending, so nothing is left for leak checkers */
 	rcu_barrier();
 	rcu_unregister_thread();

@@ -294,7 +294,7 @@ static void test_empty_topology(void **state)
 	assert_int_equal(mp_topology_print_ll(&t, NULL, true, &sb), 0);
 	assert_string_equal(strbuf_str(&sb), "");
 	assert_int_equal(mp_topology_print_maps(&t, &sb), 0);
-	assert_string_equal(strbuf_str(&sb), "name sysfs wwid paths active queueing features\n");
+	assert_string_equal(strbuf_str(&sb), "name sysfs wwid paths active queueing selector features\n");
 	strbuf_reset(&sb);
 	assert_int_equal(mp_topology_json_paths(&t, &sb, false), 0);
 	assert_string_equal(strbuf_str(&sb), "{\"paths\":[]}");

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libdevmapper calls for multipath maps, each returning -errno, plus DM_DEV_ARM_POLL event polling. */
 #include <errno.h>
+#include <unistd.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -123,6 +124,30 @@ static int task_run(struct dm_task *dmt)
  * processed it. dm_udev_wait() must follow even a failed run: it is what
  * releases the cookie's semaphore.
  */
+/*
+ * Wait for udev to finish the event of a create or resume, but not forever: a udev worker
+ * stuck on a map that queues I/O with no path would otherwise hold the dm job (and every
+ * later change to that map) with it. After the limit the semaphore is left to udev.
+ */
+#define UDEV_WAIT_LIMIT_MS 10000
+
+static void udev_wait_bounded(uint32_t cookie)
+{
+	int ready = 0;
+
+	for (unsigned waited = 0; waited < UDEV_WAIT_LIMIT_MS; waited += 10) {
+		if (!dm_udev_wait_immediate(cookie, &ready)) {
+			log_warn("Failed to wait for udev (cookie %u)", cookie);
+			return;
+		}
+		if (ready)
+			return;
+		usleep(10000);
+	}
+	log_warn("udev has not finished the event of cookie 0x%x in %u ms; going on without it",
+		 cookie, UDEV_WAIT_LIMIT_MS);
+}
+
 static int task_run_synced(struct dm_task *dmt, uint16_t udev_flags)
 {
 	uint32_t cookie = 0;
@@ -131,8 +156,7 @@ static int task_run_synced(struct dm_task *dmt, uint16_t udev_flags)
 	if (!dm_task_set_cookie(dmt, &cookie, udev_flags))
 		return -EIO;
 	r = task_run(dmt);
-	if (!dm_udev_wait(cookie))
-		log_warn("Failed to wait for udev (cookie %u)", cookie);
+	udev_wait_bounded(cookie);
 	return r;
 }
 

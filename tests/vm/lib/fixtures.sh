@@ -337,6 +337,7 @@ fx_fio_start() {
 		--output="/tmp/fio-$name.out" "$@" >/dev/null 2>"/tmp/fio-$name.err" &
 	eval "FX_FIO_PID_$name=$!"
 }
+fx_fio_running() { local pid; eval "pid=\$FX_FIO_PID_$1"; kill -0 "$pid" 2>/dev/null; }
 fx_fio_wait() {
 	local pid rc=0
 	eval "pid=\$FX_FIO_PID_$1"
@@ -370,6 +371,7 @@ fx_path_tpg() {	# the target port group a path reports in VPD 0x83, in decimal
 }
 
 # mpathd -------------------------------------------------------------------------------------
+FX_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 FX_BUILD=${MPATH_BUILD:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)/build-test}
 FX_MPATHD=$FX_BUILD/mpathd/mpathd
 FX_MPATH=$FX_BUILD/cli/mpath
@@ -386,7 +388,10 @@ fx_multipath_tools_rules() {
 }
 # fx_mpathd_start [config text]: start the daemon in the background, log in /tmp/mpathd.log
 fx_mpathd_start() {
-	fx_multipath_tools_rules off
+	# the daemon's own udev rule, from the source tree under test
+	if ! cmp -s "$FX_SRC/mpathd/udev/56-mpathd.rules" /etc/udev/rules.d/56-mpathd.rules; then
+		cp "$FX_SRC/mpathd/udev/56-mpathd.rules" /etc/udev/rules.d/ && udevadm control --reload
+	fi
 	mkdir -p /etc/multipath
 	# (a literal default inside ${1:-...} would end at its first '}')
 	local conf='defaults {
@@ -407,8 +412,16 @@ fx_dm_maps() { dmsetup ls --target multipath 2>/dev/null | awk '$1 != "No" { pri
 fx_dm_path_state() {
 	dmsetup status "$1" | tr ' ' '\n' | awk -v d="$2" 'found { print; exit } $0 == d { found = 1 }'
 }
+# fx_dm_path_states MAP: the A/F state of every path, in table order ("A A F")
+fx_dm_path_states() {
+	echo $(dmsetup status "$1" | tr ' ' '\n' | awk 'take { print; take = 0; next } /^[0-9]+:[0-9]+$/ { take = 1 }')
+}
 fx_devt() { cat "/sys/block/$1/dev"; }
 fx_map_of() {	# the map holding sd device $1
 	local m
 	for m in $(fx_dm_maps); do dmsetup deps -o devname "$m" | grep -q "($1)" && echo "$m"; done
 }
+
+# Scenarios run without multipath-tools' udev rules (see fx_multipath_tools_rules): they
+# would also run `multipath -u` for every new disk, which costs seconds per hundred disks.
+if [ -z "${FX_KEEP_MULTIPATH_TOOLS_RULES:-}" ]; then fx_multipath_tools_rules off; fi

@@ -17,12 +17,15 @@ fx_mpathd_start "defaults {
 }
 overrides {
 	path_grouping_policy multibus
+	selector round-robin
 }" || fx_die "mpathd"
 wait_for 30 test -n "$(fx_dm_maps)" || { tail /tmp/mpathd.log; fx_die "no map"; }
 wait_for 10 bash -c "test \$($FX_MPATH show paths | grep -c ready) -ge 4"
 map=$(fx_dm_maps | head -n1)
 say "mpath -ll"
 fx_mpath -ll
+say "mpath show map $map config (where each value comes from)"
+fx_mpath show map "$map" config | grep -E 'selector|path_selector|path_grouping|no_path_retry|polling|hardware_handler'
 
 say "fio randwrite with crc32c verify on /dev/mapper/$map for 40 s; link 1 cut at +5 s, restored at +20 s"
 FX_FIO_SIZE=64m fx_fio_start demo "/dev/mapper/$map" 40

@@ -71,7 +71,7 @@ bench_reinstate() {
 	fx_iscsi_simple 2 64 || { echo "iSCSI setup failed"; return 1; }
 	dev=$(fx_iscsi_dev if1)
 	for who in mpathd multipathd; do
-		"${who}_up"; wait_for 30 fx_eq 1 fx_count fx_dm_maps; m=$(fx_dm_maps)
+		"${who}_up"; wait_for 60 fx_ge 1 fx_count fx_map_of "$dev"; m=$(fx_map_of "$dev")
 		: > "/tmp/reinstate-$who"
 		for i in 1 2 3; do reinstate_once "$m" "$dev" >> "/tmp/reinstate-$who"; done
 		"${who}_down"; flush_maps

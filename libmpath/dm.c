@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* libdevmapper calls for multipath maps, each returning -errno, plus DM_DEV_ARM_POLL event polling. */
 #include <errno.h>
-#include <unistd.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 #include <libdevmapper.h>
 #include <linux/dm-ioctl.h>
 
@@ -131,12 +132,23 @@ static int task_run(struct dm_task *dmt)
  */
 #define UDEV_WAIT_LIMIT_MS 10000
 
+/*
+ * libdevmapper keeps one process-wide list of pending /dev node operations: a task run
+ * with a udev cookie adds to it and every udev wait walks it. Our dm jobs run on several
+ * worker threads, so those two calls take this lock (and only they: status, table and
+ * message tasks leave the list alone).
+ */
+static pthread_mutex_t node_ops_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void udev_wait_bounded(uint32_t cookie)
 {
-	int ready = 0;
+	int ready = 0, ok;
 
 	for (unsigned waited = 0; waited < UDEV_WAIT_LIMIT_MS; waited += 10) {
-		if (!dm_udev_wait_immediate(cookie, &ready)) {
+		pthread_mutex_lock(&node_ops_lock);
+		ok = dm_udev_wait_immediate(cookie, &ready);
+		pthread_mutex_unlock(&node_ops_lock);
+		if (!ok) {
 			log_warn("Failed to wait for udev (cookie %u)", cookie);
 			return;
 		}
@@ -153,9 +165,13 @@ static int task_run_synced(struct dm_task *dmt, uint16_t udev_flags)
 	uint32_t cookie = 0;
 	int r;
 
-	if (!dm_task_set_cookie(dmt, &cookie, udev_flags))
+	pthread_mutex_lock(&node_ops_lock);
+	if (!dm_task_set_cookie(dmt, &cookie, udev_flags)) {
+		pthread_mutex_unlock(&node_ops_lock);
 		return -EIO;
+	}
 	r = task_run(dmt);
+	pthread_mutex_unlock(&node_ops_lock);
 	udev_wait_bounded(cookie);
 	return r;
 }

@@ -22,7 +22,7 @@ u_fail=$(echo "$unit_out" | awk '/^(Fail|Timeout|Unexpected Pass):/ { n += $2 } 
 [ "$u_fail" = 0 ] || echo "$unit_out" | tail -n 60
 
 vm_out=$(mktemp)
-tests/vm/vmtest run "${MPATH_SCENARIOS:-all}" 2>&1 | tee "$vm_out" | grep -E '^(===|  NOT OK|failed scenarios|scenarios:|\[run-vm\])'
+tests/vm/vmtest run "${MPATH_SCENARIOS:-all}" 2>&1 | tee "$vm_out" | grep --line-buffered -E '^(===|  NOT OK|failed scenarios|scenarios:|\[run-vm\])'
 s_pass=$(awk '/^scenarios:/ { print $2 }' "$vm_out")
 s_fail=$(awk '/^scenarios:/ { print $4 }' "$vm_out")
 rm -f "$vm_out"

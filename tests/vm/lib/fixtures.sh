@@ -422,6 +422,36 @@ fx_map_of() {	# the map holding sd device $1
 	for m in $(fx_dm_maps); do dmsetup deps -o devname "$m" | grep -q "($1)" && echo "$m"; done
 }
 
+
+# Per-link traffic and table shape, for scenarios that show where I/O goes ------------------
+# (fx_rx_window and fx_link_flat use the scenario's LINKS and IDLE_MAX.)
+fx_mb() { echo "$(($1 / 1048576)).$(( ($1 % 1048576) * 10 / 1048576 ))"; }
+# fx_rx_window SECONDS: what the target received over each link meanwhile, into RX_D[n]; printed.
+fx_rx_window() {
+	local s=$1 n total=0 line=""
+	local -a before
+	for n in $(seq 1 "$LINKS"); do before[n]=$(fx_link_rx_bytes "$n"); done
+	sleep "$s"
+	for n in $(seq 1 "$LINKS"); do
+		RX_D[n]=$(( $(fx_link_rx_bytes "$n") - before[n] ))
+		total=$((total + RX_D[n]))
+	done
+	RX_TOTAL=$total
+	for n in $(seq 1 "$LINKS"); do
+		line+="  link$n +$(fx_mb "${RX_D[n]}") MB"
+		[ "$total" -gt 0 ] && line+=" ($((RX_D[n] * 100 / total))%)"
+	done
+	echo "  rx over ${s}s: total +$(fx_mb "$total") MB;$line"
+}
+fx_link_flat() { [ "${RX_D[$1]}" -lt "$IDLE_MAX" ]; }
+fx_tbl_devts() { echo $(dmsetup table "$1" | tr ' ' '\n' | grep -E '^[0-9]+:[0-9]+$'); }
+fx_tbl_shape() {	# the number of paths of each group, in table order
+	dmsetup table "$1" | awk '{ i = 4; i += $i + 1; i += $i + 1; n = $i; i += 2; s = ""
+		for (g = 1; g <= n; g++) { i++; i += $i + 1; np = $i; na = $(i + 1); i += 2
+			s = s (g > 1 ? " " : "") np; i += np * (1 + na) }
+		print s }'
+}
+
 # Scenarios run without multipath-tools' udev rules (see fx_multipath_tools_rules): they
 # would also run `multipath -u` for every new disk, which costs seconds per hundred disks.
 if [ -z "${FX_KEEP_MULTIPATH_TOOLS_RULES:-}" ]; then fx_multipath_tools_rules off; fi

@@ -35,39 +35,13 @@ devices {
 EOF
 }
 
-# Bytes as "12.3" MB, without a process per figure.
-mb() { echo "$(($1 / 1048576)).$(( ($1 % 1048576) * 10 / 1048576 ))"; }
-# rx_window SECONDS: what the target received over each link meanwhile, into RX_D[n]; printed.
-rx_window() {
-	local s=$1 n total=0 line=""
-	local -a before
-	for n in $(seq 1 "$LINKS"); do before[n]=$(fx_link_rx_bytes "$n"); done
-	sleep "$s"
-	for n in $(seq 1 "$LINKS"); do
-		RX_D[n]=$(( $(fx_link_rx_bytes "$n") - before[n] ))
-		total=$((total + RX_D[n]))
-	done
-	for n in $(seq 1 "$LINKS"); do
-		line+="  link$n +$(mb "${RX_D[n]}") MB"
-		[ "$total" -gt 0 ] && line+=" ($((RX_D[n] * 100 / total))%)"
-	done
-	echo "  rx over ${s}s:$line"
-}
-link_flat() { [ "${RX_D[$1]}" -lt "$IDLE_MAX" ]; }
 io_only_on() {	# io_only_on N: the last window saw I/O over link N and none elsewhere
 	local n
 	[ "${RX_D[$1]}" -ge "$ACTIVE_MIN" ] || return 1
-	for n in $(seq 1 "$LINKS"); do [ "$n" = "$1" ] || link_flat "$n" || return 1; done
+	for n in $(seq 1 "$LINKS"); do [ "$n" = "$1" ] || fx_link_flat "$n" || return 1; done
 }
 
 # dm table and status of the map
-tbl_devts() { echo $(dmsetup table "$1" | tr ' ' '\n' | grep -E '^[0-9]+:[0-9]+$'); }
-tbl_shape() {	# the number of paths of each group, in table order ("1 1 1")
-	dmsetup table "$1" | awk '{ i = 4; i += $i + 1; i += $i + 1; n = $i; i += 2; s = ""
-		for (g = 1; g <= n; g++) { i++; i += $i + 1; np = $i; na = $(i + 1); i += 2
-			s = s (g > 1 ? " " : "") np; i += np * (1 + na) }
-		print s }'
-}
 dm_current_devt() {	# the path(s) of the group the kernel is sending I/O to (status "A")
 	dmsetup status "$1" | awk '{ i = 4; i += $i + 1; i += $i + 1; n = $i; i += 2
 		for (g = 1; g <= n; g++) { st = $i; i++; i += $i + 1; np = $i; na = $(i + 1); i += 2
@@ -92,7 +66,7 @@ expect_io_on() {
 		wait_for "$limit" fx_eq "${DEVT[n]}" dm_current_devt "$m"
 	echo "  ($(( $(fx_now_ms) - t0 )) ms until then)"
 	fx_fio_running "$FIO" || echo "  (fio $FIO is no longer running: the window sees no I/O)"
-	rx_window "$WINDOW"
+	fx_rx_window "$WINDOW"
 	check "$what: I/O goes over link $n only (>= $((ACTIVE_MIN / 1024)) KiB there, < $((IDLE_MAX / 1024)) KiB on the others)" \
 		io_only_on "$n"
 }
@@ -125,8 +99,8 @@ m=$(fx_dm_maps)
 
 # a. one path per group, in priority order; the best path carries all I/O
 check "the map uses failover-priority: 'mpath failover list' shows its 3 paths" wait_for 20 fx_eq 3 fx_count fo_rows
-check "3 path groups of one path each" wait_for 20 fx_eq "1 1 1" tbl_shape "$m"
-check "groups in priority order: if1, if2, if3" fx_eq "${DEVT[1]} ${DEVT[2]} ${DEVT[3]}" tbl_devts "$m"
+check "3 path groups of one path each" wait_for 20 fx_eq "1 1 1" fx_tbl_shape "$m"
+check "groups in priority order: if1, if2, if3" fx_eq "${DEVT[1]} ${DEVT[2]} ${DEVT[3]}" fx_tbl_devts "$m"
 check "all 3 paths active" wait_for 20 fx_eq "A A A" fx_dm_path_states "$m"
 check "list order is if1, if2, if3" fx_eq "${DEV[1]} ${DEV[2]} ${DEV[3]}" fo_order
 check "list: ${DEV[1]} has priority 10 from the config" fx_eq "10 config Up ready" fo_path "${DEV[1]}"
@@ -166,16 +140,16 @@ check "list order is now if3, if1, if2" wait_for 10 fx_eq "${DEV[3]} ${DEV[1]} $
 check "list: ${DEV[3]} has run-time priority 5" fx_eq "5 run-time Up ready" fo_path "${DEV[3]}"
 check "list: ${DEV[1]} shifted 10 -> 11" fx_eq "11 run-time Up ready" fo_path "${DEV[1]}"
 check "list: ${DEV[2]} shifted 20 -> 21" fx_eq "21 run-time Up ready" fo_path "${DEV[2]}"
-check "the table is reloaded in the new order: if3, if1, if2" wait_for 15 fx_eq "${DEVT[3]} ${DEVT[1]} ${DEVT[2]}" tbl_devts "$m"
+check "the table is reloaded in the new order: if3, if1, if2" wait_for 15 fx_eq "${DEVT[3]} ${DEVT[1]} ${DEVT[2]}" fx_tbl_devts "$m"
 check "list marks ${DEV[3]} as carrying I/O (failback immediate)" wait_for 10 fx_eq "${DEV[3]}" fo_selected
 expect_io_on 3 "after set-priority ${DEV[3]}=5 --insert"
 check "root can set ${DEV[3]} down --select" fx_mpath failover set-state "${DEV[3]}" down --select
 fo_list
 check "list: ${DEV[3]} is Down (and still healthy)" wait_for 10 fx_eq "5 run-time Down ready" fo_path "${DEV[3]}"
-check "${DEV[3]} is out of the table: groups if1, if2" wait_for 15 fx_eq "${DEVT[1]} ${DEVT[2]}" tbl_devts "$m"
+check "${DEV[3]} is out of the table: groups if1, if2" wait_for 15 fx_eq "${DEVT[1]} ${DEVT[2]}" fx_tbl_devts "$m"
 check "list marks ${DEV[1]} as carrying I/O (best Up path)" wait_for 10 fx_eq "${DEV[1]}" fo_selected
 expect_io_on 1 "${DEV[3]} administratively Down"
-check "link 3 carries nothing while ${DEV[3]} is Down" link_flat 3
+check "link 3 carries nothing while ${DEV[3]} is Down" fx_link_flat 3
 check "fio with verify: no error across set-priority and set-state reloads" fx_fio_wait de
 
 # f. the run-time state survives a restart of the daemon
@@ -190,9 +164,9 @@ check "after the restart: ${DEV[3]} still 5, run-time, Down" wait_for 30 fx_eq "
 check "after the restart: ${DEV[1]} still 11, run-time, Up" fx_eq "11 run-time Up ready" fo_path "${DEV[1]}"
 check "after the restart: ${DEV[2]} still 21, run-time, Up" fx_eq "21 run-time Up ready" fo_path "${DEV[2]}"
 fo_list
-check "after the restart: the table still leaves ${DEV[3]} out" wait_for 10 fx_eq "${DEVT[1]} ${DEVT[2]}" tbl_devts "$m"
+check "after the restart: the table still leaves ${DEV[3]} out" wait_for 10 fx_eq "${DEVT[1]} ${DEVT[2]}" fx_tbl_devts "$m"
 expect_io_on 1 "after the restart"
-check "link 3 carries nothing after the restart" link_flat 3
+check "link 3 carries nothing after the restart" fx_link_flat 3
 check "fio with verify: no error across the restart" fx_fio_wait f
 
 # g. only root changes priorities and states; anyone may list
@@ -206,7 +180,7 @@ nobody failover list "$m" | sed 's/^/  nobody: /'
 check "order unchanged: if3, if1, if2" fx_eq "${DEV[3]} ${DEV[1]} ${DEV[2]}" fo_order
 check "${DEV[2]} still 21 and Up" fx_eq "21 run-time Up ready" fo_path "${DEV[2]}"
 check "${DEV[1]} still 11 and Up" fx_eq "11 run-time Up ready" fo_path "${DEV[1]}"
-check "table unchanged: groups if1, if2" fx_eq "${DEVT[1]} ${DEVT[2]}" tbl_devts "$m"
+check "table unchanged: groups if1, if2" fx_eq "${DEVT[1]} ${DEVT[2]}" fx_tbl_devts "$m"
 
 # h. failback manual: I/O stays where failover put it until set-state PATH up --select
 fx_mpathd_stop
@@ -221,7 +195,7 @@ expect_io_on 2 "failback manual: link 1 cut"
 restore_link 1
 check "list shows ${DEV[1]} ready again" wait_for 10 fx_eq "11 run-time Up ready" fo_path "${DEV[1]}"
 WINDOW=8 expect_io_on 2 "failback manual: link 1 back, I/O stays on link 2 for 8 s" 2
-check "link 1 carries nothing by itself" link_flat 1
+check "link 1 carries nothing by itself" fx_link_flat 1
 check "list still marks ${DEV[2]} as carrying I/O" fx_eq "${DEV[2]}" fo_selected
 check "root can set ${DEV[1]} up --select" fx_mpath failover set-state "${DEV[1]}" up --select
 check "list marks ${DEV[1]} as carrying I/O" wait_for 10 fx_eq "${DEV[1]}" fo_selected

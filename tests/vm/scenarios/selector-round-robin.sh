@@ -27,40 +27,14 @@ devices {
 	}
 }'
 
-mb() { echo "$(($1 / 1048576)).$(( ($1 % 1048576) * 10 / 1048576 ))"; }
-# rx_window SECONDS: what the target received over each link meanwhile, into RX_D[n]; printed.
-rx_window() {
-	local s=$1 n total=0 line=""
-	local -a before
-	for n in $(seq 1 "$LINKS"); do before[n]=$(fx_link_rx_bytes "$n"); done
-	sleep "$s"
-	for n in $(seq 1 "$LINKS"); do
-		RX_D[n]=$(( $(fx_link_rx_bytes "$n") - before[n] ))
-		total=$((total + RX_D[n]))
-	done
-	RX_TOTAL=$total
-	for n in $(seq 1 "$LINKS"); do
-		line+="  link$n +$(mb "${RX_D[n]}") MB"
-		[ "$total" -gt 0 ] && line+=" ($((RX_D[n] * 100 / total))%)"
-	done
-	echo "  rx over ${s}s: total +$(mb "$total") MB;$line"
-}
-link_flat() { [ "${RX_D[$1]}" -lt "$IDLE_MAX" ]; }
 # spread_over N...: the last window carried I/O, each of links N... has >= SHARE_MIN % of it
 spread_over() {
 	local n
 	[ "$RX_TOTAL" -ge "$ACTIVE_MIN" ] || return 1
 	for n in "$@"; do [ $((RX_D[n] * 100)) -ge $((SHARE_MIN * RX_TOTAL)) ] || return 1; done
 }
-tbl_devts() { echo $(dmsetup table "$1" | tr ' ' '\n' | grep -E '^[0-9]+:[0-9]+$'); }
-tbl_shape() {	# the number of paths of each group, in table order
-	dmsetup table "$1" | awk '{ i = 4; i += $i + 1; i += $i + 1; n = $i; i += 2; s = ""
-		for (g = 1; g <= n; g++) { i++; i += $i + 1; np = $i; na = $(i + 1); i += 2
-			s = s (g > 1 ? " " : "") np; i += np * (1 + na) }
-		print s }'
-}
 sorted_words() { echo $(printf '%s\n' "$@" | sort); }
-tbl_devts_sorted() { sorted_words $(tbl_devts "$1"); }
+tbl_devts_sorted() { sorted_words $(fx_tbl_devts "$1"); }
 path_states() { local d; echo $(for d in "$@"; do fx_dm_path_state "$m" "$d"; done); }	# in argument order
 ll_groups() { fx_mpath -ll | grep -c -- '-+- policy='; }
 ll_paths() { fx_mpath -ll | grep -cE ' sd[a-z]+ +[0-9]+:[0-9]+ '; }
@@ -74,7 +48,7 @@ echo "  paths: $(for n in $(seq 1 "$LINKS"); do printf 'if%s %s (%s) ' "$n" "${D
 fx_mpathd_start "$CONF" || fx_die "mpathd did not start"
 check "one map over the 4 iSCSI paths" wait_for 30 fx_eq 1 fx_count fx_dm_maps
 m=$(fx_dm_maps)
-check "one path group holding the 4 paths" wait_for 20 fx_eq 4 tbl_shape "$m"
+check "one path group holding the 4 paths" wait_for 20 fx_eq 4 fx_tbl_shape "$m"
 check "the paths of all 4 links are in it" fx_eq "$(sorted_words "${DEVT[@]}")" tbl_devts_sorted "$m"
 check "the group uses the kernel's round-robin selector, repeat count 1" bash -c "dmsetup table $m | grep -qE ' round-robin 0 4 1( [0-9]+:[0-9]+ 1){4} *\$'"
 dmsetup table "$m" | sed 's/^/  table: /'
@@ -85,7 +59,7 @@ check "mpath -ll names the round-robin kernel selector" bash -c "$FX_MPATH -ll |
 
 FX_FIO_SIZE=32m fx_fio_start base "/dev/mapper/$m" 14 --iodepth=16
 sleep 3
-rx_window "$WINDOW"
+fx_rx_window "$WINDOW"
 check "I/O is spread over all 4 links (each >= $SHARE_MIN% of the bytes)" spread_over 1 2 3 4
 check "fio with verify: no error (4 links)" fx_fio_wait base
 
@@ -98,16 +72,16 @@ check "${DEV[2]} fails in the kernel after link 2 is cut" wait_for 30 fx_eq F fx
 echo "  failed $(( $(fx_now_ms) - t0 )) ms after the cut"
 check "the other 3 paths stay active" fx_eq "A A A" path_states "${DEVT[1]}" "${DEVT[3]}" "${DEVT[4]}"
 check "fio goes on with link 2 cut" fx_fio_running cut
-rx_window "$WINDOW"
+fx_rx_window "$WINDOW"
 check "I/O goes on over links 1, 3 and 4 (each >= $SHARE_MIN% of the bytes)" spread_over 1 3 4
-check "link 2 carries nothing (< $((IDLE_MAX / 1024)) KiB)" link_flat 2
+check "link 2 carries nothing (< $((IDLE_MAX / 1024)) KiB)" fx_link_flat 2
 t0=$(fx_now_ms)
 fx_link_up 2
 check "the session of ${DEV[2]} logs in again" wait_for 60 fx_eq LOGGED_IN fx_iscsi_session_state "${DEV[2]}"
 check "${DEV[2]} is reinstated in the kernel" wait_for 60 fx_eq A fx_dm_path_state "$m" "${DEVT[2]}"
 echo "  reinstated $(( $(fx_now_ms) - t0 )) ms after link 2 came back"
 check "fio goes on after link 2 returns" fx_fio_running cut
-rx_window "$WINDOW"
+fx_rx_window "$WINDOW"
 check "link 2 carries I/O again: all 4 links each >= $SHARE_MIN% of the bytes" spread_over 1 2 3 4
 check "no reload across the cut and the return (fail_path/reinstate_path only)" fx_eq "$tbl_before" dmsetup table "$m"
 check "fio with verify: no error across the cut and the return" fx_fio_wait cut

@@ -138,9 +138,10 @@ overrides {
 	fx_mpathd_stop; flush_maps
 	for n in 1 2 3 4; do fx_link_clear "$n"; done
 	fx_iscsi_logout_all
-	local sum; sum=$(python3 -c "print(f'{4 * $rate / 8:.2f}')")
-	row "round-robin, 4 links of $rate Mbit/s: write MB/s (one link alone)" "$all ($one)" "-" \
-		"$(python3 -c "print(f'{100 * $all / $sum:.0f}% of the links\' sum ({$sum} MB/s)')")"
+	# fio reports MiB/s; a link of R Mbit/s carries R * 10^6 / 8 bytes per second
+	local sum; sum=$(python3 -c "print(f'{4 * $rate * 1e6 / 8 / 1048576:.2f}')")
+	row "round-robin, 4 links of $rate Mbit/s: write MiB/s (one link alone)" "$all ($one)" "-" \
+		"$(python3 -c "print(f'{100 * $all / $sum:.0f}% of the links\' sum ($sum MiB/s)')")"
 }
 
 echo "| what | mpathd | multipathd | multipathd / mpathd |"

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "atomic-file.h"
+#include "log.h"
 #include "util.h"
 
 static int write_all(int fd, const char *data, size_t len)
@@ -75,4 +76,27 @@ int mp_file_write_atomic(const char *path, const char *data, size_t len, mode_t 
 		return r;
 	}
 	return fsync_parent(path);
+}
+
+int mp_file_read_lines(const char *path, int (*line_fn)(void *userdata, char *line, unsigned lineno),
+		       void *userdata)
+{
+	_cleanup_fclose_ FILE *f = NULL;
+	_cleanup_free_ char *line = NULL;
+	size_t size = 0;
+	unsigned lineno = 0;
+	int r, sum = 0;
+
+	f = fopen(path, "re");
+	if (!f)
+		return errno == ENOENT ? 0 : log_err_errno(errno, "Failed to open %s", path);
+	while (getline(&line, &size, f) >= 0) {
+		r = line_fn(userdata, line, ++lineno);
+		if (r < 0)
+			return r;
+		sum += r;
+	}
+	if (ferror(f))
+		return log_err_errno(EIO, "Failed to read %s", path);
+	return sum;
 }

@@ -19,3 +19,15 @@
  * Return: 0 or -errno.
  */
 int mp_file_write_atomic(const char *path, const char *data, size_t len, mode_t mode);
+
+/**
+ * mp_file_read_lines() - feed each line of a text file to a callback.
+ * @path: the file; a missing file has no lines.
+ * @line_fn: gets each line (with its newline, writable) and its 1-based number;
+ *           returns a count to add up, or -errno to stop.
+ * @userdata: passed to @line_fn.
+ *
+ * Return: the sum of @line_fn's counts, or -errno.
+ */
+int mp_file_read_lines(const char *path, int (*line_fn)(void *userdata, char *line, unsigned lineno),
+		       void *userdata);

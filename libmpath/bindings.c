@@ -185,6 +185,11 @@ static int bindings_load_line(struct mp_bindings *b, char *line, unsigned lineno
 	}
 }
 
+static int bindings_load_line_cb(void *userdata, char *line, unsigned lineno)
+{
+	return bindings_load_line(userdata, line, lineno);
+}
+
 static int bindings_new(const char *path, const char *prefix, struct mp_bindings **ret)
 {
 	struct mp_bindings *b = calloc(1, sizeof(*b));
@@ -204,25 +209,13 @@ static int bindings_new(const char *path, const char *prefix, struct mp_bindings
 int mp_bindings_load(const char *path, const char *prefix, struct mp_bindings **ret)
 {
 	_cleanup_mp_bindings_ struct mp_bindings *b = NULL;
-	_cleanup_fclose_ FILE *f = NULL;
-	_cleanup_free_ char *line = NULL;
-	size_t size = 0;
-	unsigned lineno = 0;
-	int r, skipped = 0;
+	int r, skipped;
 
 	if ((r = bindings_new(path, prefix, &b)) < 0)
 		return r;
-	f = fopen(path, "re");
-	if (!f && errno != ENOENT)
-		return log_err_errno(errno, "Failed to open %s", path);
-	while (f && getline(&line, &size, f) >= 0) {
-		r = bindings_load_line(b, line, ++lineno);
-		if (r < 0)
-			return r;
-		skipped += r;
-	}
-	if (f && ferror(f))
-		return log_err_errno(EIO, "Failed to read %s", path);
+	skipped = mp_file_read_lines(path, bindings_load_line_cb, b);
+	if (skipped < 0)
+		return skipped;
 	*ret = TAKE_PTR(b);
 	return skipped;
 }

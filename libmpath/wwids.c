@@ -83,28 +83,21 @@ static int wwids_load_line(struct mp_wwids *w, char *line, unsigned lineno)
 	return wwids_append(w, word);
 }
 
+static int wwids_load_line_cb(void *userdata, char *line, unsigned lineno)
+{
+	return wwids_load_line(userdata, line, lineno);
+}
+
 int mp_wwids_load(const char *path, struct mp_wwids **ret)
 {
 	_cleanup_(mp_wwids_freep) struct mp_wwids *w = calloc(1, sizeof(*w));
-	_cleanup_fclose_ FILE *f = NULL;
-	_cleanup_free_ char *line = NULL;
-	size_t size = 0;
-	unsigned lineno = 0;
-	int r, skipped = 0;
+	int skipped;
 
 	if (!w || !(w->path = strdup(path)))
 		return -ENOMEM;
-	f = fopen(path, "re");
-	if (!f && errno != ENOENT)
-		return log_err_errno(errno, "Failed to open %s", path);
-	while (f && getline(&line, &size, f) >= 0) {
-		r = wwids_load_line(w, line, ++lineno);
-		if (r < 0)
-			return r;
-		skipped += r;
-	}
-	if (f && ferror(f))
-		return log_err_errno(EIO, "Failed to read %s", path);
+	skipped = mp_file_read_lines(path, wwids_load_line_cb, w);
+	if (skipped < 0)
+		return skipped;
 	*ret = TAKE_PTR(w);
 	return skipped;
 }

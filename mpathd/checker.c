@@ -1,24 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Path checking without threads: a TEST UNIT READY is written to the path's sg device and
- * its answer is read when the fd turns readable, so a hung path delays nothing else. A
- * failed path keeps a TUR in flight: it completes the moment the transport returns, which
- * is what lets a path be reinstated within a second instead of at the next poll.
+ * Path checking on the event loop: each path has one timer and at most one test in flight,
+ * run by its checker (tur or directio, checker_*.c). A hung path only keeps its own test
+ * waiting; a failed path is re-tested every 250 ms, and every 20 ms for a second after
+ * its transport reports that it is back.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "daemon.h"
+#include "checker.h"
 #include "log.h"
-#include "scsi_cdb.h"
-#include "sgio.h"
 #include "util.h"
 
-void maps_tick(struct daemon *d);
+#define RECHECK_FAST_USEC	20000ULL
 
 uint64_t now_usec(void)
 {
@@ -52,89 +47,62 @@ void checker_path_state_changed(struct daemon *d, struct path *p, enum mp_checke
 	daemon_publish_later(d);
 }
 
-static enum mp_checker_state classify(const struct mp_sg_result *res)
+static uint64_t checker_next_delay(struct daemon *d, struct path *p, enum mp_checker_state st)
 {
-	struct mp_sense sense;
-
-	switch (mp_scsi_classify(res, &sense)) {
-	case MP_SCSI_OK:
-	case MP_SCSI_UNIT_ATTENTION:	/* the device answered: it is reachable */
-	case MP_SCSI_RESERVATION_CONFLICT:
-		return MP_CHK_READY;
-	case MP_SCSI_NOT_READY:
-		/* ALUA standby (02/04/0b) is a ghost path, usable after a group switch */
-		return sense.asc == 0x04 && sense.ascq == 0x0b ? MP_CHK_GHOST : MP_CHK_FAULTY;
-	default:
-		return MP_CHK_FAULTY;
-	}
+	if (st == MP_CHK_READY || st == MP_CHK_GHOST)
+		return d->polling_usec;
+	if (now_usec() < p->recheck_fast_until)
+		return RECHECK_FAST_USEC;
+	return d->failed_poll_usec;
 }
 
-static int on_sg_readable(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+void checker_done(struct daemon *d, struct path *p, enum mp_checker_state st, bool busy)
 {
-	struct path *p = userdata;
-	struct daemon *d = sd_event_source_get_userdata(p->timer) ? sd_event_source_get_userdata(p->timer) : NULL;
-	struct mp_sg_request *req;
-	struct mp_sg_result res;
-	enum mp_checker_state st;
-	int r;
-
-	r = mp_sg_reap(fd, &req, &res);
-	if (r == -EAGAIN)
-		return 0;
 	p->check_running = false;
-	st = r < 0 ? MP_CHK_FAULTY : classify(&res);
+	if (busy) {
+		/* the device's queue is full: it is working, the verdict waits for the next test */
+		log_debug("%s: %s busy, testing again later", p->info.dev, p->checker->name);
+		checker_arm(d, p, d->failed_poll_usec);
+		return;
+	}
+	if (st == MP_CHK_READY && !path_transport_up(d, p))
+		st = MP_CHK_FAULTY;	/* an answer from before the transport went down */
 	if (st == MP_CHK_FAULTY)
 		p->consecutive_failures++;
 	else
 		p->consecutive_failures = 0;
-	log_debug("%s: TUR %s in %llu ms", p->info.dev, mp_checker_state_name(st),
+	log_debug("%s: %s %s in %llu ms", p->info.dev, p->checker->name, mp_checker_state_name(st),
 		  (unsigned long long)((now_usec() - p->check_started_usec) / 1000));
 	path_refresh_state(p);
-	if (d) {
-		checker_path_state_changed(d, p, st);
-		checker_arm(d, p, st == MP_CHK_READY ? d->polling_usec : d->failed_poll_usec);
-	}
-	return 0;
+	checker_path_state_changed(d, p, st);
+	checker_arm(d, p, checker_next_delay(d, p, st));
 }
 
-static int checker_submit(struct daemon *d, struct path *p)
+/* The timer either starts the next test or notices that the running one has not answered. */
+static int checker_on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
+	struct path *p = userdata;
+	struct daemon *d = p->daemon;
 	int r;
 
-	memset(&p->req, 0, sizeof(p->req));
-	mp_cdb_test_unit_ready(&p->req.cdb);
-	p->req.dir = MP_SG_DIR_NONE;
-	p->req.timeout_ms = d->checker_timeout_usec / 1000;
-	p->req.userdata = p;
-	r = mp_sg_submit(p->sg_fd, &p->req);
-	if (r < 0)
-		return r;
-	p->check_running = true;
-	p->check_started_usec = now_usec();
-	return 0;
-}
-
-/* The timer either starts the next check or notices that the running one has not answered. */
-static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	struct daemon *d = userdata;
-	struct path *p = NULL;
-
-	for (size_t i = 0; i < d->nr_paths; i++)
-		if (d->paths[i]->timer == s)
-			p = d->paths[i];
-	if (!p)
-		return 0;
 	if (p->check_running) {
-		/* No answer within checker_timeout: the path is hung; the TUR stays queued. */
+		/* No answer within checker_timeout: the path is hung; its test stays in flight. */
 		checker_path_state_changed(d, p, MP_CHK_FAULTY);
 		return checker_arm(d, p, d->checker_timeout_usec);
 	}
-	if (checker_submit(d, p) < 0) {
-		path_refresh_state(p);
-		checker_path_state_changed(d, p, MP_CHK_FAULTY);
+	r = p->checker->submit(d, p);
+	if (r == -EAGAIN) {
+		log_debug("%s: %s busy, testing again later", p->info.dev, p->checker->name);
 		return checker_arm(d, p, d->failed_poll_usec);
 	}
+	if (r < 0) {
+		log_debug_errno(r, "%s: %s could not start", p->info.dev, p->checker->name);
+		path_refresh_state(p);
+		checker_path_state_changed(d, p, MP_CHK_FAULTY);
+		return checker_arm(d, p, checker_next_delay(d, p, MP_CHK_FAULTY));
+	}
+	p->check_running = true;
+	p->check_started_usec = now_usec();
 	return checker_arm(d, p, d->checker_timeout_usec + 1000000);
 }
 
@@ -144,7 +112,7 @@ static int checker_arm(struct daemon *d, struct path *p, uint64_t delay_usec)
 
 	if (!p->timer) {
 		r = sd_event_add_time_relative(d->event, &p->timer, CLOCK_MONOTONIC, delay_usec, 10000,
-					       on_timer, d);
+					       checker_on_timer, p);
 		return r < 0 ? r : 0;
 	}
 	r = sd_event_source_set_time_relative(p->timer, delay_usec);
@@ -153,38 +121,98 @@ static int checker_arm(struct daemon *d, struct path *p, uint64_t delay_usec)
 	return sd_event_source_set_enabled(p->timer, SD_EVENT_ONESHOT);
 }
 
+enum mp_checker checker_kind_for(const struct daemon *d, const struct path *p)
+{
+	struct mp_map_settings s;
+	const struct mp_setting *k;
+
+	if (path_settings_resolve(d->config, p, &s) < 0)
+		return MP_CHECKER_TUR;
+	k = &s.key[MP_KEY_PATH_CHECKER];
+	return k->set ? (enum mp_checker)k->num : MP_CHECKER_TUR;
+}
+
+static const char *checker_kind_name(enum mp_checker kind)
+{
+	switch (kind) {
+	case MP_CHECKER_NONE:
+		return "none";
+	case MP_CHECKER_DIRECTIO:
+		return "directio";
+	case MP_CHECKER_READSECTOR0:
+		return "readsector0";
+	default:
+		return "tur";
+	}
+}
+
+static const struct checker_ops *checker_ops_for(enum mp_checker kind)
+{
+	switch (kind) {
+	case MP_CHECKER_NONE:
+		return NULL;
+	case MP_CHECKER_DIRECTIO:
+	case MP_CHECKER_READSECTOR0:	/* a read of the first block, which directio does */
+		return &checker_directio_ops;
+	default:			/* tur, and the array checkers mpathd runs as tur */
+		return &checker_tur_ops;
+	}
+}
+
 int checker_start(struct daemon *d, struct path *p)
 {
-	char sg[32], node[48];
 	int r;
 
-	r = mp_sg_dev_for_block(NULL, p->info.dev, sg, sizeof(sg));
-	if (r < 0)
-		return log_warn_errno(r, "%s: no sg device, not checking", p->info.dev);
-	snprintf(node, sizeof(node), "/dev/%s", sg);
-	r = mp_sg_open(node);
-	if (r < 0)
-		return log_warn_errno(r, "%s: opening %s failed", p->info.dev, node);
-	p->sg_fd = r;
-	r = sd_event_add_io(d->event, &p->sg_source, p->sg_fd, EPOLLIN, on_sg_readable, p);
-	if (r < 0)
+	p->daemon = d;
+	p->checker_kind = checker_kind_for(d, p);
+	p->checker = checker_ops_for(p->checker_kind);
+	if (!p->checker) {
+		/* path_checker none: the path counts as up unless the kernel fails it */
+		checker_path_state_changed(d, p, MP_CHK_READY);
+		return 0;
+	}
+	r = p->checker->open(d, p);
+	if (r < 0) {
+		p->checker = NULL;
 		return r;
+	}
+	log_debug("%s: checker %s", p->info.dev, p->checker->name);
 	return checker_arm(d, p, 0);
 }
 
-/* Check now: after a dm event, a link coming up, or an administrator's reinstate. */
+/* Test now: after a dm event, a link or session coming up, or an administrator's reinstate. */
 void checker_kick(struct daemon *d, struct path *p)
 {
-	if (p->sg_fd < 0 || p->check_running)
+	if (!p->checker || p->check_running)
 		return;
 	checker_arm(d, p, 0);
 }
 
+/* Test failed paths quickly for a while: their transport says it is back. */
+void checker_recheck_soon(struct daemon *d, struct path *p, uint64_t for_usec)
+{
+	p->recheck_fast_until = now_usec() + for_usec;
+	checker_kick(d, p);
+}
+
 void checker_stop(struct path *p)
 {
-	p->sg_source = sd_event_source_disable_unref(p->sg_source);
 	p->timer = sd_event_source_disable_unref(p->timer);
-	if (p->sg_fd >= 0)
-		close(p->sg_fd);
-	p->sg_fd = -1;
+	if (p->checker)
+		p->checker->close(p->daemon, p);
+	p->checker = NULL;
+	p->check_running = false;
+}
+
+/* After a reload: a path whose path_checker changed starts over with the new one. */
+void checker_config_changed(struct daemon *d, struct path *p)
+{
+	enum mp_checker kind = checker_kind_for(d, p);
+
+	if (kind == p->checker_kind || p->gone)
+		return;
+	log_info("%s: path_checker %s -> %s", p->info.dev, checker_kind_name(p->checker_kind), checker_kind_name(kind));
+	checker_stop(p);
+	if (checker_start(d, p) < 0)
+		log_warn("%s: its new checker did not start; the path keeps its last state", p->info.dev);
 }

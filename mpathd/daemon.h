@@ -23,6 +23,9 @@ struct dm_jobs;
 struct ipc_server;
 struct strbuf;
 struct selector_verb_info;
+struct checker_ops;
+struct directio_req;
+struct directio_ctx;
 
 /** struct path - one SCSI block device that can be a path of a map. */
 struct path {
@@ -31,15 +34,22 @@ struct path {
 	struct mpmap *map;		/* NULL while unclaimed */
 	bool gone;			/* removed by udev; freed once the map no longer uses it */
 
-	/* checker: TUR through the sg driver, asynchronous */
-	int sg_fd;
-	sd_event_source *sg_source;
-	sd_event_source *timer;		/* next check, or the timeout of the running one */
+	/* checker: one test in flight at most (checker.c) */
+	struct daemon *daemon;
+	const struct checker_ops *checker;	/* NULL: not checked (path_checker none, or no device) */
+	enum mp_checker checker_kind;
+	int chk_fd;			/* tur: the sg device; directio: the block device, O_DIRECT */
+	sd_event_source *chk_source;	/* tur: completions on chk_fd */
+	struct directio_req *aio;	/* directio: the read and its buffer */
 	struct mp_sg_request req;
-	uint8_t sense[32];
+	sd_event_source *timer;		/* next test, or the timeout of the running one */
 	bool check_running;
 	uint64_t check_started_usec;
+	uint64_t recheck_fast_until;	/* failed: re-test every 20 ms until then (transport back) */
 	unsigned consecutive_failures;
+
+	/* iSCSI (iscsi_events.c): the connection reported an error and has not logged in since */
+	bool transport_down;
 
 	bool selector_usable;		/* the usability its map's selector last heard of */
 };
@@ -93,6 +103,11 @@ struct daemon {
 	sd_event_source *dm_poll_source;
 	int rtnl_fd;
 	sd_event_source *rtnl_source;
+	int iscsi_fd;				/* NETLINK_ISCSI events, opened with the first iSCSI path */
+	sd_event_source *iscsi_source;
+	sd_event_source *iscsi_watch;		/* reads the state of sessions that reported errors */
+	bool iscsi_unavailable;			/* opening it failed once; not retried */
+	struct directio_ctx *directio;		/* the directio checker's AIO context, on first use */
 
 	sd_event_source *publish_source;	/* deferred snapshot publication */
 	uint64_t generation;
@@ -115,6 +130,8 @@ void daemon_remove_path(struct daemon *d, struct path *p);
 void path_free(struct path *p);
 void path_refresh_state(struct path *p);
 bool path_is_usable(const struct path *p);
+/* The settings @p's identity selects under @cfg (as for a map of its WWID); 0 or -errno. */
+int path_settings_resolve(const struct mp_config *cfg, const struct path *p, struct mp_map_settings *ret);
 
 /* maps.c */
 int maps_adopt_existing(struct daemon *d);
@@ -164,7 +181,20 @@ int maps_reconfigure(struct daemon *d, struct mp_config *cfg, struct strbuf *out
 int checker_start(struct daemon *d, struct path *p);
 void checker_stop(struct path *p);
 void checker_kick(struct daemon *d, struct path *p);
+/* Test @p now and, while it keeps failing, every 20 ms for @for_usec: its transport is back. */
+void checker_recheck_soon(struct daemon *d, struct path *p, uint64_t for_usec);
 void checker_path_state_changed(struct daemon *d, struct path *p, enum mp_checker_state st);
+/* The path_checker @p's settings ask for under the running config. */
+enum mp_checker checker_kind_for(const struct daemon *d, const struct path *p);
+/* After a reload: restart @p's checker when its path_checker changed. */
+void checker_config_changed(struct daemon *d, struct path *p);
+
+/* iscsi_events.c: iSCSI connection errors and logins from the kernel (NETLINK_ISCSI) */
+/* Listen, once the first iSCSI path appears; 0 or -errno (the checkers still cover it). */
+int iscsi_events_start(struct daemon *d);
+void iscsi_events_stop(struct daemon *d);
+/* False while @p's iSCSI connection is down by the kernel's last word; true for other transports. */
+bool path_transport_up(struct daemon *d, struct path *p);
 
 /* events.c */
 int events_start(struct daemon *d);

@@ -39,6 +39,8 @@ static void handle_add(struct daemon *d, struct udev_device *dev)
 		return;
 	}
 	log_info("%s: new path %s wwid %s", p->info.dev, p->info.hctl, p->info.wwid);
+	if (streq(p->info.transport, "iscsi"))
+		iscsi_events_start(d);	/* before the first test, so no error goes unheard */
 	checker_start(d, p);
 	maps_path_added(d, p);
 	daemon_publish_later(d);
@@ -213,6 +215,7 @@ void events_stop(struct daemon *d)
 	d->monitor_source = sd_event_source_disable_unref(d->monitor_source);
 	d->dm_poll_source = sd_event_source_disable_unref(d->dm_poll_source);
 	d->rtnl_source = sd_event_source_disable_unref(d->rtnl_source);
+	iscsi_events_stop(d);
 	udev_monitor_unref(d->monitor);
 	d->monitor = NULL;
 	if (d->dm_poll_fd >= 0)

@@ -12,6 +12,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "bindings.h"
+#include "checker.h"
 #include "daemon.h"
 #include "dm.h"
 #include "log.h"
@@ -184,7 +185,7 @@ static int daemon_run(struct daemon *d, const char *socket_path, const char *sel
 	d->udev = udev_new();
 	if (!d->udev)
 		return -ENOMEM;
-	d->dm_poll_fd = d->rtnl_fd = -1;
+	d->dm_poll_fd = d->rtnl_fd = d->iscsi_fd = -1;
 	open_state_files(d);
 	plugins = selector_dir_choose(selector_dir);
 	if (!plugins)
@@ -210,6 +211,9 @@ static int daemon_run(struct daemon *d, const char *socket_path, const char *sel
 	r = sd_event_loop(d->event);
 	ipc_server_stop(d);
 	events_stop(d);
+	for (size_t i = 0; i < d->nr_paths; i++)
+		checker_stop(d->paths[i]);
+	checker_directio_shutdown(d);
 	/* plugins save their state in map_detach(); the maps themselves stay as they are */
 	selectors_stop(d);
 	dm_jobs_stop(d);

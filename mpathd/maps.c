@@ -80,14 +80,11 @@ static void daemon_drop_map(struct daemon *d, struct mpmap *m)
 
 int map_settings_resolve(const struct mp_config *cfg, const struct mpmap *m, struct mp_map_settings *ret)
 {
-	const struct path *p = m->nr_paths ? m->paths[0] : NULL;
-	struct mp_path_ident id = {
-		.wwid = m->wwid,
-		.vendor = p ? p->info.vendor : NULL,
-		.product = p ? p->info.product : NULL,
-		.revision = p ? p->info.revision : NULL,
-		.protocol = p && streq(p->info.transport, "iscsi") ? "scsi:iscsi" : "scsi:unspec",
-	};
+	struct mp_path_ident id = { .wwid = m->wwid, .protocol = "scsi:unspec" };
+
+	/* a map takes the device and protocol entries of its first path */
+	if (m->nr_paths)
+		return path_settings_resolve(cfg, m->paths[0], ret);
 	return mp_config_resolve(cfg, &id, ret);
 }
 

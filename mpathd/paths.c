@@ -113,7 +113,7 @@ int path_new_from_udev(struct daemon *d, struct udev_device *dev, struct path **
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	p->sg_fd = -1;
+	p->chk_fd = -1;
 	p->info.tpg = p->info.relative_port = -1;
 	snprintf(p->info.dev, sizeof(p->info.dev), "%s", udev_device_get_sysname(dev));
 	p->devt = udev_device_get_devnum(dev);
@@ -177,6 +177,19 @@ void path_free(struct path *p)
 		return;
 	checker_stop(p);
 	free(p);
+}
+
+int path_settings_resolve(const struct mp_config *cfg, const struct path *p, struct mp_map_settings *ret)
+{
+	struct mp_path_ident id = {
+		.wwid = p->info.wwid,
+		.vendor = p->info.vendor,
+		.product = p->info.product,
+		.revision = p->info.revision,
+		.protocol = streq(p->info.transport, "iscsi") ? "scsi:iscsi" : "scsi:unspec",
+	};
+
+	return mp_config_resolve(cfg, &id, ret);
 }
 
 bool path_is_usable(const struct path *p)

@@ -170,6 +170,8 @@ int maps_reconfigure(struct daemon *d, struct mp_config *cfg, struct strbuf *out
 	}
 	/* from here on the new config is in force; a failure to print it only costs `show config` */
 	(void)daemon_config_set(d, cfg);
+	for (size_t i = 0; i < d->nr_paths; i++)
+		checker_config_changed(d, d->paths[i]);
 	for (size_t i = 0; i < d->nr_maps; i++)
 		if (map_reconfigure_one(d, d->maps[i], &fresh[i], &maps))
 			reload[n++] = d->maps[i];

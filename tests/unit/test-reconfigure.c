@@ -102,6 +102,12 @@ bool map_selector_send(struct daemon *d, struct mpmap *m, int r, char **msgs)
 	return false;
 }
 
+/* paths keep their checkers in these tests: the daemon has none */
+void checker_config_changed(struct daemon *d, struct path *p)
+{
+	fail_msg("checker_config_changed() for a daemon without paths");
+}
+
 /* ---- fixture ---- */
 
 static const char base_conf[] =

@@ -1,0 +1,68 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# desc: iSCSI session events from the kernel: a blackholed link fails its path on the connection error, a login reinstates it at once; a hung path does not stall the CLI or other checks; the target restarted under fio
+# timeout: 360
+. "$(dirname "$0")/../lib/fixtures.sh"
+
+log_has() { grep -qE "$1" /tmp/mpathd.log; }
+log_since() { tail -n "+$(( $1 + 1 ))" /tmp/mpathd.log; }	# log_since LINES: what came after
+export -f log_since
+
+fx_iscsi_simple 2 || fx_die "iSCSI target"
+d1=$(fx_iscsi_dev if1); d2=$(fx_iscsi_dev if2)
+t1=$(fx_devt "$d1"); t2=$(fx_devt "$d2")
+s1=$(readlink -f "/sys/block/$d1/device" | grep -o 'session[0-9]*' | head -n1)
+# overrides: the built-in LIO-ORG entry sets path_checker tur, above defaults
+FX_MPATHD_LOG=debug fx_mpathd_start 'defaults {
+	user_friendly_names yes
+	find_multipaths strict
+	polling_interval 2
+	no_path_retry 12
+}
+overrides {
+	path_checker directio
+}' || fx_die "mpathd did not start"
+check "one map over the 2 iSCSI paths" wait_for 30 fx_eq 1 fx_count fx_dm_maps
+m=$(fx_dm_maps)
+check "both paths active" wait_for 10 fx_eq "A A" fx_dm_path_states "$m"
+check "the daemon listens to iSCSI connection events" log_has "listening to iSCSI connection events"
+check "both paths use the directio checker" bash -c "grep -q '$d1: checker directio' /tmp/mpathd.log && grep -q '$d2: checker directio' /tmp/mpathd.log"
+echo "  $d1 is on $s1"
+
+# A blackholed link: no carrier change, so only the session's NOP-out timeout notices.
+FX_FIO_SIZE=32m fx_fio_start io "/dev/mapper/$m" 50
+sleep 3
+t0=$(fx_now_ms)
+fx_link_blackhole 1
+hang_log=$(wc -l < /tmp/mpathd.log)
+check "the CLI answers while $d1 hangs (within 2 s)" timeout 2 "$FX_MPATH" show paths
+check "$d1 is failed in the kernel" wait_for 30 fx_eq F fx_dm_path_state "$m" "$t1"
+echo "  path failed $(( $(fx_now_ms) - t0 )) ms after the blackhole"
+check "$d2 was tested while $d1 hung (a directio answer in the log)" bash -c "log_since $hang_log | grep -q '$d2: directio ready'"
+check "the connection error failed it: the log names $s1" log_has "$s1: iSCSI connection [0-9]+ failed \([a-z_]+\): 1 path failed"
+check "$d2 stays active" fx_eq A fx_dm_path_state "$m" "$t2"
+sleep 4
+fx_link_clear 1
+check "the session of $d1 logs in again" wait_for 60 fx_eq LOGGED_IN fx_iscsi_session_state "$d1"
+tl=$(fx_now_ms)
+check "$d1 is reinstated" wait_for 30 fx_eq A fx_dm_path_state "$m" "$t1"
+echo "  reinstated $(( $(fx_now_ms) - tl )) ms after the session logged in (as the test polls it)"
+check "the session's return was seen: the log names $d1 and $s1" log_has "$d1: $s1 logged in again"
+check "fio with verify saw no error across the blackhole" fx_fio_wait io
+
+# The target restarted: its portal group disabled for 4 s, every session drops, I/O queues.
+FX_FIO_SIZE=32m fx_fio_start io2 "/dev/mapper/$m" 40
+sleep 3
+echo 0 > "$FX_CFS/iscsi/$FX_IQN/tpgt_1/enable"
+check "both paths fail when the target goes away" wait_for 30 fx_eq "F F" fx_dm_path_states "$m"
+check "the map queues I/O meanwhile (queue_if_no_path)" bash -c "dmsetup status $m | grep -q queue_if_no_path || dmsetup table $m | grep -q queue_if_no_path"
+sleep 4
+t0=$(fx_now_ms)
+fx_lio_tpg_enable "$FX_IQN" 1
+check "both paths return when the target is back" wait_for 60 fx_eq "A A" fx_dm_path_states "$m"
+echo "  both paths active $(( $(fx_now_ms) - t0 )) ms after the target came back"
+check "fio with verify saw no error across the target restart" fx_fio_wait io2
+fx_mpath -ll
+fx_mpathd_stop
+check "daemon log has no error" bash -c "! grep -E ': err: ' /tmp/mpathd.log"
+fx_iscsi_logout_all
+fx_done

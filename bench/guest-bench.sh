@@ -5,6 +5,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../tests/vm/lib/fixtures.sh"
 WHAT=${MPATH_BENCH_WHAT:-all}
 LUNS=${MPATH_BENCH_LUNS:-256} PATHS=${MPATH_BENCH_PATHS:-4} SAMPLES=${MPATH_BENCH_SAMPLES:-400}
+COLD_MAX=${MPATH_BENCH_COLD_MAX:-1800}	# seconds a daemon may take to bring up all maps
 MPD_CONF='defaults {
 	user_friendly_names yes
 	find_multipaths no
@@ -17,7 +18,7 @@ overrides {
 }'
 want() { [ "$WHAT" = all ] || [[ " $WHAT " == *" $1 "* ]]; }
 row() { printf '| %s | %s | %s | %s |\n' "$1" "$2" "$3" "$4"; }
-ratio() { python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{b / a:.1f}x' if a > 0 else '-')" "$1" "$2"; }
+ratio() { [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]] || { echo -; return; }; python3 -c "import sys; a, b = float(sys.argv[1]), float(sys.argv[2]); print(f'{b / a:.1f}x' if a > 0 else '-')" "$1" "$2"; }
 
 # The two daemons -----------------------------------------------------------------------------
 mpathd_up() { fx_mpathd_start "$MPD_CONF" || return 1; BENCH_PID=$FX_MPATHD_PID; }
@@ -41,47 +42,68 @@ rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
 # cold start: daemon start until every map exists with all paths active ----------------------
 bench_coldstart() {
-	local t0 a b ra rb
+	local t0 a b ra rb a_late b_late
 	flush_maps
 	t0=$(fx_now_ms); mpathd_up
-	wait_for 900 all_active "$LUNS"; a=$(( $(fx_now_ms) - t0 ))
+	wait_for "$COLD_MAX" all_active "$LUNS" || a_late=" (not done: $(fx_dm_maps | wc -l) maps)"
+	a=$(( $(fx_now_ms) - t0 ))
 	sleep 2; ra=$(rss_kb "$BENCH_PID"); mpathd_down; flush_maps
 	t0=$(fx_now_ms); multipathd_up
-	wait_for 900 all_active "$LUNS"; b=$(( $(fx_now_ms) - t0 ))
+	wait_for "$COLD_MAX" all_active "$LUNS" || b_late=" (not done: $(fx_dm_maps | wc -l) maps)"
+	b=$(( $(fx_now_ms) - t0 ))
 	sleep 2; rb=$(rss_kb "$BENCH_PID"); multipathd_down; flush_maps
-	row "cold start, $LUNS LUNs x $PATHS paths (ms)" "$a" "$b" "$(ratio "$a" "$b")"
+	row "cold start, $LUNS LUNs x $PATHS paths (ms)" "$a${a_late:-}" "$b${b_late:-}" "$(ratio "$a" "$b")"
 	row "RSS after cold start, $LUNS x $PATHS (KiB)" "$ra" "$rb" "$(ratio "$ra" "$rb")"
 }
 
-# reinstatement: a link returns; time until the path is active in the kernel again ------------
-reinstate_once() {	# prints "ms_from_link_up ms_from_session_login"
-	local m=$1 dev=$2 devt t0 t1 t2
+# reinstatement and failover, timed by bench/path-watch.py (dm status by ioctl, 1 ms polls) ----
+session_state_file() {	# the sysfs state file of sd device $1's iSCSI session
+	echo "/sys/class/iscsi_session/$(readlink -f "/sys/block/$1/device" | grep -o 'session[0-9]*' | head -n1)/state"
+}
+watch_start() { python3 "$HERE/path-watch.py" "$@" > /tmp/path-watch & WATCH_PID=$!; sleep 0.5; }
+reinstate_once() {	# prints "ms_from_link_up ms_from_session_login" for a link brought down and up
+	local m=$1 dev=$2 devt t0 ta ts
 	devt=$(fx_devt "$dev")
 	wait_for 30 fx_eq A fx_dm_path_state "$m" "$devt" || { echo "- -"; return; }
 	fx_link_down 1
 	wait_for 60 fx_eq F fx_dm_path_state "$m" "$devt" || { echo "- -"; fx_link_up 1; return; }
 	sleep 2
+	watch_start "$m" "$devt" A "$(session_state_file "$dev")"
 	t0=$(fx_now_ms); fx_link_up 1
-	wait_for 60 fx_eq LOGGED_IN fx_iscsi_session_state "$dev"; t1=$(fx_now_ms)
-	wait_for 60 fx_eq A fx_dm_path_state "$m" "$devt"; t2=$(fx_now_ms)
-	echo "$((t2 - t0)) $((t2 - t1))"
+	wait "$WATCH_PID" && read -r ta ts < /tmp/path-watch || { echo "- -"; return; }
+	echo "$((ta - t0)) $((ta - ts))"
 }
+failover_once() {	# prints ms from a blackholed link (no carrier change, no I/O) to the path failed
+	local m=$1 dev=$2 devt t0 tf x
+	devt=$(fx_devt "$dev")
+	wait_for 60 fx_eq A fx_dm_path_state "$m" "$devt" || { echo "-"; return; }
+	sleep 1
+	watch_start "$m" "$devt" F
+	t0=$(fx_now_ms); fx_link_blackhole 1
+	if wait "$WATCH_PID" && read -r tf x < /tmp/path-watch; then echo "$((tf - t0))"; else echo "-"; fi
+	fx_link_clear 1
+	wait_for 90 fx_eq A fx_dm_path_state "$m" "$devt" || true
+}
+mean() { awk '$1 != "-" { s += $1; n++ } END { if (n) printf "%d", s / n; else printf "-" }'; }
+mean2() { awk '$2 != "-" { s += $2; n++ } END { if (n) printf "%d", s / n; else printf "-" }'; }
 bench_reinstate() {
 	local dev m a b i
 	fx_iscsi_simple 2 64 || { echo "iSCSI setup failed"; return 1; }
 	dev=$(fx_iscsi_dev if1)
 	for who in mpathd multipathd; do
 		"${who}_up"; wait_for 60 fx_ge 1 fx_count fx_map_of "$dev"; m=$(fx_map_of "$dev")
-		: > "/tmp/reinstate-$who"
+		: > "/tmp/reinstate-$who"; : > "/tmp/failover-$who"
 		for i in 1 2 3; do reinstate_once "$m" "$dev" >> "/tmp/reinstate-$who"; done
+		for i in 1 2 3; do failover_once "$m" "$dev" >> "/tmp/failover-$who"; done
+		fx_log "$who: reinstate $(tr '\n' ';' < "/tmp/reinstate-$who") failover $(tr '\n' ' ' < "/tmp/failover-$who")"
 		"${who}_down"; flush_maps
 	done
-	a=$(awk '{ s += $2; n++ } END { printf "%d", s / n }' /tmp/reinstate-mpathd)
-	b=$(awk '{ s += $2; n++ } END { printf "%d", s / n }' /tmp/reinstate-multipathd)
+	a=$(mean2 < /tmp/reinstate-mpathd); b=$(mean2 < /tmp/reinstate-multipathd)
 	row "reinstatement after the session logs back in, mean of 3 (ms)" "$a" "$b" "$(ratio "$a" "$b")"
-	a=$(awk '{ s += $1; n++ } END { printf "%d", s / n }' /tmp/reinstate-mpathd)
-	b=$(awk '{ s += $1; n++ } END { printf "%d", s / n }' /tmp/reinstate-multipathd)
+	a=$(mean < /tmp/reinstate-mpathd); b=$(mean < /tmp/reinstate-multipathd)
 	row "reinstatement after the link comes back, mean of 3 (ms)" "$a" "$b" "$(ratio "$a" "$b")"
+	a=$(mean < /tmp/failover-mpathd); b=$(mean < /tmp/failover-multipathd)
+	row "path failed after its link is blackholed (NOP-out 2 s + 2 s), mean of 3 (ms)" "$a" "$b" "$(ratio "$a" "$b")"
 	fx_iscsi_logout_all
 }
 

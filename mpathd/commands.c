@@ -617,9 +617,9 @@ int commands_render_read(char **argv, int argc, bool json, char **ret_body)
 	static const struct snapshot empty = { .topology = &empty_topology };
 	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
 	const struct snapshot *s;
-	const struct command *c;
-	char **args;
-	int nargs, r;
+	const struct command *c = NULL;
+	char **args = NULL;
+	int nargs = 0, r;
 
 	r = command_resolve(argv, argc, &out, &c, &args, &nargs);
 	if (r >= 0 && !c->render)
@@ -650,9 +650,9 @@ static int command_execute_plugin(struct daemon *d, char **argv, int argc, bool 
 int commands_execute(struct daemon *d, char **argv, int argc, bool json, char **ret_body)
 {
 	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
-	const struct command *c;
-	char **args;
-	int nargs, r;
+	const struct command *c = NULL;
+	char **args = NULL;
+	int nargs = 0, r;
 
 	if (command_is_read_only(argv, argc)) {
 		/* Show what the loop knows right now; publishing also registers this thread with RCU. */

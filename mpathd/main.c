@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
@@ -161,11 +162,29 @@ static char *selector_dir_choose(const char *option)
 	return strdup(dir);
 }
 
+/*
+ * Every path holds an fd for its checker, so 1,024 paths pass the usual soft limit of 1,024
+ * open files. Nothing here uses select(): the soft limit can be the hard one.
+ */
+static void fd_limit_raise(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		log_warn_errno(-errno, "raising the open file limit to %llu", (unsigned long long)rl.rlim_max);
+	else
+		log_debug("open file limit raised to %llu", (unsigned long long)rl.rlim_max);
+}
+
 static int daemon_run(struct daemon *d, const char *socket_path, const char *selector_dir)
 {
 	_cleanup_free_ char *plugins = NULL;
 	int r;
 
+	fd_limit_raise();
 	r = sd_event_default(&d->event);
 	if (r < 0)
 		return log_err_errno(r, "sd_event_default");

@@ -53,5 +53,15 @@ check "reconfigure back to directio" fx_mpath reconfigure
 check "directio reads $other again" wait_for 10 reads_grow "$other" 3 2
 check "the daemon is alive" kill -0 "$FX_MPATHD_PID"
 fx_mpathd_stop
+
+# Every path holds fds: under a soft limit of 16 open files the daemon lifts it to the hard limit.
+ulimit -Sn 16
+fx_mpathd_start "$(conf directio)"; r=$?
+ulimit -Sn 1024
+check "the daemon starts under a soft limit of 16 open files" test "$r" = 0
+check "... it lifted the soft limit to the hard one" \
+	awk '/^Max open files/ { exit !($4 == $5) }' "/proc/$FX_MPATHD_PID/limits"
+check "... and all 4 paths are ready" wait_for 20 fx_eq 4 fx_count bash -c "$FX_MPATH show paths | grep ready"
+fx_mpathd_stop
 check "daemon log has no error" bash -c "! grep -E ': err: ' /tmp/mpathd.log"
 fx_done

@@ -3,7 +3,9 @@
 # Benchmarks: mpathd side by side with multipath-tools' multipathd in one test-VM run.
 #
 #   bench/run.sh [all | coldstart | reinstate | cli | rss | rr]...
-# (rr: round-robin over 4 rate-limited iSCSI links against one link; mpathd only)
+# (reinstate: a link brought down and up, and a link blackholed, 3 times each, timed by
+#  bench/path-watch.py; rr: round-robin over 4 rate-limited iSCSI links against one link,
+#  mpathd only)
 #
 # Environment: BENCH_LUNS and BENCH_PATHS (cold start size, default 256 x 4), BENCH_SAMPLES
 # (CLI latency samples, default 400), MPATH_BUILD (the build to measure, default build-test).

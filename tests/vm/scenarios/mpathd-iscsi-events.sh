@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# desc: iSCSI session events from the kernel: a blackholed link fails its path on the connection error, a login reinstates it at once; a hung path does not stall the CLI or other checks; the target restarted under fio
+# desc: iSCSI session state from the kernel: a blackholed link fails its path on the connection error, the session's return reinstates it at once; a hung path does not stall the CLI or other checks; the target restarted under fio
 # timeout: 360
 . "$(dirname "$0")/../lib/fixtures.sh"
 

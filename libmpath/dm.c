@@ -121,11 +121,6 @@ static int task_run(struct dm_task *dmt)
 }
 
 /*
- * Run a task that makes the kernel send a uevent, and wait until udev has
- * processed it. dm_udev_wait() must follow even a failed run: it is what
- * releases the cookie's semaphore.
- */
-/*
  * Wait for udev to finish the event of a create or resume, but not forever: a udev worker
  * stuck on a map that queues I/O with no path would otherwise hold the dm job (and every
  * later change to that map) with it. After the limit the semaphore is left to udev.
@@ -160,6 +155,10 @@ static void udev_wait_bounded(uint32_t cookie)
 		 cookie, UDEV_WAIT_LIMIT_MS);
 }
 
+/*
+ * Run a task that makes the kernel send a uevent, and wait until udev has processed it.
+ * The wait must follow even a failed run: it is what releases the cookie's semaphore.
+ */
 static int task_run_synced(struct dm_task *dmt, uint16_t udev_flags)
 {
 	uint32_t cookie = 0;
@@ -202,18 +201,29 @@ static int task_info(struct dm_task *dmt, struct mp_dm_info *ret)
 	return 0;
 }
 
-int mp_dm_get_info(const char *name, struct mp_dm_info *ret)
+/* Create and run a query (info, table, status, list) on @name; with @ret_info, read its info. */
+static int task_query(int type, const char *name, struct dm_task **ret, struct mp_dm_info *ret_info)
 {
 	_cleanup_dm_task_ struct dm_task *dmt = NULL;
 	int r;
 
-	r = task_new(DM_DEVICE_INFO, name, &dmt);
+	r = task_new(type, name, &dmt);
 	if (r < 0)
 		return r;
 	r = task_run(dmt);
 	if (r < 0)
 		return r;
-	return task_info(dmt, ret);
+	if (ret_info && (r = task_info(dmt, ret_info)) < 0)
+		return r;
+	*ret = TAKE_PTR(dmt);
+	return 0;
+}
+
+int mp_dm_get_info(const char *name, struct mp_dm_info *ret)
+{
+	_cleanup_dm_task_ struct dm_task *dmt = NULL;
+
+	return task_query(DM_DEVICE_INFO, name, &dmt, ret);
 }
 
 static int dup_out(const char *s, char **ret)
@@ -241,13 +251,7 @@ static int task_single_target(int type, const char *name, struct mp_dm_info *ret
 	void *next;
 	int r;
 
-	r = task_new(type, name, &dmt);
-	if (r < 0)
-		return r;
-	r = task_run(dmt);
-	if (r < 0)
-		return r;
-	r = task_info(dmt, &info);
+	r = task_query(type, name, &dmt, &info);
 	if (r < 0)
 		return r;
 	if (!info.exists)
@@ -289,13 +293,7 @@ static int first_target_type(const char *name, char *buf, size_t len)
 	struct mp_dm_info info;
 	int r;
 
-	r = task_new(DM_DEVICE_STATUS, name, &dmt);
-	if (r < 0)
-		return r;
-	r = task_run(dmt);
-	if (r < 0)
-		return r;
-	r = task_info(dmt, &info);
+	r = task_query(DM_DEVICE_STATUS, name, &dmt, &info);
 	if (r < 0)
 		return r;
 	if (!info.exists)
@@ -360,10 +358,7 @@ int mp_dm_list_multipath(char ***ret_names)
 
 	if (!names)
 		return -ENOMEM;
-	r = task_new(DM_DEVICE_LIST, NULL, &dmt);
-	if (r < 0)
-		return r;
-	r = task_run(dmt);
+	r = task_query(DM_DEVICE_LIST, NULL, &dmt, NULL);
 	if (r < 0)
 		return r;
 	entry = dm_task_get_names(dmt);

@@ -56,13 +56,18 @@ static uint64_t checker_next_delay(struct daemon *d, struct path *p, enum mp_che
 	return d->failed_poll_usec;
 }
 
+/* The device's queue is full: it is working, and the verdict waits for the next test. */
+static int checker_busy(struct daemon *d, struct path *p)
+{
+	log_debug("%s: %s busy, testing again later", p->info.dev, p->checker->name);
+	return checker_arm(d, p, d->failed_poll_usec);
+}
+
 void checker_done(struct daemon *d, struct path *p, enum mp_checker_state st, bool busy)
 {
 	p->check_running = false;
 	if (busy) {
-		/* the device's queue is full: it is working, the verdict waits for the next test */
-		log_debug("%s: %s busy, testing again later", p->info.dev, p->checker->name);
-		checker_arm(d, p, d->failed_poll_usec);
+		checker_busy(d, p);
 		return;
 	}
 	if (st == MP_CHK_READY && !path_transport_up(d, p))
@@ -91,10 +96,8 @@ static int checker_on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 		return checker_arm(d, p, d->checker_timeout_usec);
 	}
 	r = p->checker->submit(d, p);
-	if (r == -EAGAIN) {
-		log_debug("%s: %s busy, testing again later", p->info.dev, p->checker->name);
-		return checker_arm(d, p, d->failed_poll_usec);
-	}
+	if (r == -EAGAIN)
+		return checker_busy(d, p);
 	if (r < 0) {
 		log_debug_errno(r, "%s: %s could not start", p->info.dev, p->checker->name);
 		path_refresh_state(p);
@@ -121,7 +124,7 @@ static int checker_arm(struct daemon *d, struct path *p, uint64_t delay_usec)
 	return sd_event_source_set_enabled(p->timer, SD_EVENT_ONESHOT);
 }
 
-enum mp_checker checker_kind_for(const struct daemon *d, const struct path *p)
+static enum mp_checker checker_kind_for(const struct daemon *d, const struct path *p)
 {
 	struct mp_map_settings s;
 	const struct mp_setting *k;

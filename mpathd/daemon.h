@@ -184,8 +184,6 @@ void checker_kick(struct daemon *d, struct path *p);
 /* Test @p now and, while it keeps failing, every 20 ms for @for_usec: its transport is back. */
 void checker_recheck_soon(struct daemon *d, struct path *p, uint64_t for_usec);
 void checker_path_state_changed(struct daemon *d, struct path *p, enum mp_checker_state st);
-/* The path_checker @p's settings ask for under the running config. */
-enum mp_checker checker_kind_for(const struct daemon *d, const struct path *p);
 /* After a reload: restart @p's checker when its path_checker changed. */
 void checker_config_changed(struct daemon *d, struct path *p);
 

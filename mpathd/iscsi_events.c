@@ -45,6 +45,16 @@ static void path_session_back(struct daemon *d, struct path *p)
 	checker_recheck_soon(d, p, LOGIN_RECHECK_USEC);
 }
 
+/* Whether @p's session, down since its connection error, has logged in again (then unmark it). */
+static bool path_session_returned(struct path *p)
+{
+	if (!session_logged_in(p->info.iscsi_session))
+		return false;
+	log_info("%s: %s logged in again", p->info.dev, p->info.iscsi_session);
+	p->transport_down = false;
+	return true;
+}
+
 /*
  * Software iSCSI (iscsi_tcp) reports connection errors but no login: while a session is down
  * its state in sysfs is read every 50 ms, a read of kernel memory that never touches the device.
@@ -59,12 +69,10 @@ static int session_watch_tick(sd_event_source *s, uint64_t usec, void *userdata)
 
 		if (!p->transport_down)
 			continue;
-		if (!session_logged_in(p->info.iscsi_session)) {
+		if (path_session_returned(p))
+			checker_recheck_soon(d, p, LOGIN_RECHECK_USEC);
+		else
 			any_down = true;
-			continue;
-		}
-		log_info("%s: %s logged in again", p->info.dev, p->info.iscsi_session);
-		path_session_back(d, p);
 	}
 	if (any_down) {
 		sd_event_source_set_time(s, usec + SESSION_WATCH_USEC);
@@ -224,9 +232,5 @@ bool path_transport_up(struct daemon *d, struct path *p)
 	if (!p->transport_down)
 		return true;
 	/* the watch may not have run yet: the session's own state settles it */
-	if (!session_logged_in(p->info.iscsi_session))
-		return false;
-	log_info("%s: %s logged in again", p->info.dev, p->info.iscsi_session);
-	p->transport_down = false;
-	return true;
+	return path_session_returned(p);
 }

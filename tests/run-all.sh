@@ -16,9 +16,20 @@ else meson setup "$BUILD" -Dwerror=true >/dev/null; fi || { echo "meson setup fa
 ninja -C "$BUILD" || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 export MPATH_BUILD=$BUILD
 
-unit_out=$(meson test -C "$BUILD" --suite unit --print-errorlogs 2>&1); echo "$unit_out" | grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Timeout):'
+# The unit tests count only when meson ran every suite it defines and printed its summary.
+u_defined=$(meson test -C "$BUILD" --suite unit --list 2>/dev/null | grep -c ' / ')
+unit_out=$(meson test -C "$BUILD" --suite unit --print-errorlogs 2>&1); u_rc=$?
+echo "$unit_out" | grep -E '^ *[0-9]+/[0-9]+ |^(Ok|Fail|Timeout):'
 u_pass=$(echo "$unit_out" | awk '/^Ok:/ { print $2 }')
 u_fail=$(echo "$unit_out" | awk '/^(Fail|Timeout|Unexpected Pass):/ { n += $2 } END { print n + 0 }')
+if [ -z "$u_pass" ]; then
+	echo "unit tests: meson printed no summary"; u_fail=$((u_fail + 1))
+elif [ "$u_rc" != 0 ] && [ "$u_fail" = 0 ]; then
+	echo "unit tests: meson test exited with $u_rc"; u_fail=1
+fi
+if [ "$u_defined" -lt 1 ] || [ $(( ${u_pass:-0} + u_fail )) -lt "$u_defined" ]; then
+	echo "unit tests: only $(( ${u_pass:-0} + u_fail )) of $u_defined defined suites ran"; u_fail=$((u_fail + 1))
+fi
 [ "$u_fail" = 0 ] || echo "$unit_out" | tail -n 60
 
 vm_out=$(mktemp)

@@ -20,6 +20,7 @@ check() {	# check "description" command...
 	else echo "  NOT OK: $what (at $(cut -d' ' -f1 /proc/uptime))"; FX_FAIL=$((FX_FAIL + 1)); fi
 }
 fx_done() {	# the scenario's exit code: 0 only if every check passed and there was one
+	fx_mpathd_reap_all
 	echo "checks: $FX_PASS passed, $FX_FAIL failed"
 	if [ "$FX_FAIL" != 0 ] && [ -s /tmp/mpathd.log ]; then
 		echo "--- last lines of /tmp/mpathd.log"; tail -n "${MPATH_LOG_TAIL:-60}" /tmp/mpathd.log
@@ -403,9 +404,45 @@ fx_mpathd_start() {
 	printf '%s\n' "${1:-$conf}" > /tmp/mpathd.conf
 	MPATHD_LOG_TIME=1 "$FX_MPATHD" -c /tmp/mpathd.conf -d /nonexistent -v "${FX_MPATHD_LOG:-${MPATH_DAEMON_LOG:-info}}" >>/tmp/mpathd.log 2>&1 &
 	FX_MPATHD_PID=$!
+	FX_MPATHD_PIDS+=("$FX_MPATHD_PID")
 	wait_for 30 test -S /run/mpathd/mpathd.sock || { tail -n 30 /tmp/mpathd.log; return 1; }
 }
-fx_mpathd_stop() { kill "$FX_MPATHD_PID" 2>/dev/null; wait "$FX_MPATHD_PID" 2>/dev/null; true; }
+# Every daemon a scenario starts must end with exit status 0 (SIGTERM), unless the scenario
+# killed it on purpose (fx_mpathd_kill9); a crash, an abort or a sanitizer report fails a check.
+FX_MPATHD_PIDS=()
+FX_MPATHD_KILLED=" "
+fx_mpathd_reap() {	# fx_mpathd_reap PID: wait for it and check how it ended
+	local pid=$1 rc=0
+	wait "$pid" 2>/dev/null || rc=$?
+	case "$FX_MPATHD_KILLED" in *" $pid "*) return 0 ;; esac
+	check "mpathd (pid $pid) exited cleanly (status $rc)" test "$rc" = 0
+}
+fx_mpathd_reap_all() {
+	local pid
+	for pid in "${FX_MPATHD_PIDS[@]}"; do
+		[ -n "$pid" ] || continue
+		kill -0 "$pid" 2>/dev/null && kill "$pid" 2>/dev/null
+		fx_mpathd_reap "$pid"
+	done
+	FX_MPATHD_PIDS=()
+	if [ -s /tmp/mpathd.log ]; then
+		check "no sanitizer report in the daemon's output" \
+			bash -c "! grep -E 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' /tmp/mpathd.log"
+	fi
+}
+fx_mpathd_stop() {
+	local pid=$FX_MPATHD_PID
+	kill "$pid" 2>/dev/null
+	fx_mpathd_reap "$pid"
+	FX_MPATHD_PIDS=("${FX_MPATHD_PIDS[@]/$pid}")
+	true
+}
+fx_mpathd_kill9() {	# kill the daemon with SIGKILL on purpose (its status is not checked)
+	FX_MPATHD_KILLED+="$FX_MPATHD_PID "
+	kill -9 "$FX_MPATHD_PID"; wait "$FX_MPATHD_PID" 2>/dev/null
+	FX_MPATHD_PIDS=("${FX_MPATHD_PIDS[@]/$FX_MPATHD_PID}")
+	true
+}
 fx_mpath() { "$FX_MPATH" "$@"; }
 fx_dm_maps() { dmsetup ls --target multipath 2>/dev/null | awk '$1 != "No" { print $1 }'; }
 # fx_dm_path_state MAP DEVT: A or F from the kernel's status line

@@ -52,7 +52,7 @@ FX_FIO_SIZE=16m fx_fio_start io2 "/dev/mapper/$a" 12
 sleep 2
 ev_before=$(dmsetup info -c --noheadings -o name,events | sort)
 tbl_before=$(dmsetup table | sort)
-kill -9 "$FX_MPATHD_PID"; wait "$FX_MPATHD_PID" 2>/dev/null
+fx_mpathd_kill9
 sleep 2
 fx_mpathd_start || fx_die "restart"
 sleep 4

@@ -10,7 +10,13 @@
 #include <time.h>
 
 #include "checker.h"
+#include "clock.h"
+#include "daemon.h"
+#include "iscsi_events.h"
 #include "log.h"
+#include "map.h"
+#include "path.h"
+#include "snapshot.h"
 #include "util.h"
 
 #define RECHECK_FAST_USEC	20000ULL

@@ -16,7 +16,9 @@
 #include <unistd.h>
 
 #include "checker.h"
+#include "daemon.h"
 #include "log.h"
+#include "path.h"
 #include "util.h"
 
 #define DIRECTIO_LEN		4096	/* a multiple of every logical block size Linux supports */

@@ -10,7 +10,9 @@
 #include <unistd.h>
 
 #include "checker.h"
+#include "daemon.h"
 #include "log.h"
+#include "path.h"
 #include "scsi_cdb.h"
 #include "sgio.h"
 

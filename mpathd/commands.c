@@ -54,10 +54,17 @@
 #include <string.h>
 #include <urcu.h>
 
+#include "checker.h"
+#include "clock.h"
+#include "commands.h"
 #include "daemon.h"
 #include "json.h"
 #include "log.h"
+#include "map.h"
+#include "path.h"
+#include "reconfigure.h"
 #include "selectors.h"
+#include "snapshot.h"
 #include "strbuf.h"
 #include "topology_print.h"
 #include "util.h"

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "dmjobs.h"
 #include "log.h"
 #include "util.h"
 

@@ -9,9 +9,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "checker.h"
 #include "daemon.h"
 #include "dm.h"
+#include "events.h"
+#include "iscsi_events.h"
 #include "log.h"
+#include "map.h"
+#include "path.h"
+#include "snapshot.h"
 #include "util.h"
 
 static bool is_path_candidate(struct udev_device *dev)

@@ -25,8 +25,11 @@
 #include <time.h>
 #include <urcu.h>
 
+#include "clock.h"
+#include "commands.h"
 #include "daemon.h"
 #include "ipc.h"
+#include "ipc_server.h"
 #include "log.h"
 #include "util.h"
 

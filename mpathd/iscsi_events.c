@@ -12,8 +12,12 @@
 #include <unistd.h>
 
 #include "checker.h"
+#include "clock.h"
+#include "daemon.h"
+#include "iscsi_events.h"
 #include "iscsi_nl.h"
 #include "log.h"
+#include "path.h"
 #include "sysfs.h"
 #include "util.h"
 

@@ -6,6 +6,9 @@
 
 #include "daemon.h"
 #include "dmtable.h"
+#include "map.h"
+#include "map_table.h"
+#include "path.h"
 #include "selectors.h"
 #include "util.h"
 #include "words.h"

@@ -5,11 +5,18 @@
 #include <string.h>
 
 #include "bindings.h"
+#include "checker.h"
+#include "clock.h"
 #include "daemon.h"
 #include "dm.h"
+#include "dmjobs.h"
 #include "dmtable.h"
 #include "log.h"
+#include "map.h"
+#include "map_table.h"
+#include "path.h"
 #include "selectors.h"
+#include "snapshot.h"
 #include "strbuf.h"
 #include "sysfs.h"
 #include "util.h"

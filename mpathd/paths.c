@@ -7,8 +7,11 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
+#include "checker.h"
+#include "clock.h"
 #include "daemon.h"
 #include "log.h"
+#include "path.h"
 #include "sysfs.h"
 #include "util.h"
 #include "vpd.h"

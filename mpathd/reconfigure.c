@@ -6,9 +6,15 @@
 #include <string.h>
 #include <systemd/sd-daemon.h>
 
+#include "checker.h"
+#include "clock.h"
 #include "daemon.h"
 #include "log.h"
+#include "map.h"
+#include "path.h"
+#include "reconfigure.h"
 #include "selectors.h"
+#include "snapshot.h"
 #include "strbuf.h"
 #include "util.h"
 

@@ -5,9 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "daemon.h"
 #include "dmtable.h"
 #include "log.h"
+#include "map.h"
 #include "mpath-config.h"
+#include "path.h"
 #include "selector_layout.h"
 #include "selector_load.h"
 #include "selectors.h"

@@ -7,9 +7,13 @@
 #include <string.h>
 #include <urcu.h>	/* the "memb" flavour: every thread that reads or calls call_rcu() registers */
 
+#include "clock.h"
 #include "daemon.h"
 #include "log.h"
+#include "map.h"
+#include "path.h"
 #include "selectors.h"
+#include "snapshot.h"
 #include "util.h"
 
 /* The published snapshot and its RCU bookkeeping. */

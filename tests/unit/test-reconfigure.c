@@ -10,7 +10,13 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "../../mpathd/clock.h"
 #include "../../mpathd/daemon.h"
+#include "../../mpathd/checker.h"
+#include "../../mpathd/map.h"
+#include "../../mpathd/path.h"
+#include "../../mpathd/reconfigure.h"
+#include "../../mpathd/snapshot.h"
 #include "../../mpathd/selectors.h"
 #include "config.h"
 #include "log.h"

@@ -12,6 +12,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "../../mpathd/daemon.h"
+#include "../../mpathd/map.h"
+#include "../../mpathd/path.h"
 #include "../../mpathd/selectors.h"
 #include "config.h"
 #include "dmtable.h"

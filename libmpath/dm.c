@@ -128,10 +128,14 @@ static int task_run(struct dm_task *dmt)
 #define UDEV_WAIT_LIMIT_MS 10000
 
 /*
- * libdevmapper keeps one process-wide list of pending /dev node operations: a task run
- * with a udev cookie adds to it and every udev wait walks it. Our dm jobs run on several
- * worker threads, so those two calls take this lock (and only they: status, table and
- * message tasks leave the list alone).
+ * libdevmapper keeps one process-wide list of pending /dev node operations: a create,
+ * resume or remove run without DM_UDEV_DISABLE_LIBRARY_FALLBACK adds to it, and every udev
+ * wait walks it. Our dm jobs run on several worker threads, and a resume can block in the
+ * kernel for as long as a hung path keeps its I/O (the suspend before a table swap), so no
+ * lock may be held across a task run. Instead the tasks never touch the list: udev creates
+ * and removes the nodes (DM_UDEV_DISABLE_LIBRARY_FALLBACK, and nodes are added on create,
+ * never on resume), and the list stays empty. The udev waits, which still walk it, take
+ * this lock; it is never held across an ioctl.
  */
 static pthread_mutex_t node_ops_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -164,13 +168,10 @@ static int task_run_synced(struct dm_task *dmt, uint16_t udev_flags)
 	uint32_t cookie = 0;
 	int r;
 
-	pthread_mutex_lock(&node_ops_lock);
-	if (!dm_task_set_cookie(dmt, &cookie, udev_flags)) {
-		pthread_mutex_unlock(&node_ops_lock);
+	if (!dm_task_set_add_node(dmt, DM_ADD_NODE_ON_CREATE) ||
+	    !dm_task_set_cookie(dmt, &cookie, udev_flags | DM_UDEV_DISABLE_LIBRARY_FALLBACK))
 		return -EIO;
-	}
 	r = task_run(dmt);
-	pthread_mutex_unlock(&node_ops_lock);
 	udev_wait_bounded(cookie);
 	return r;
 }
@@ -210,6 +211,9 @@ static int task_query(int type, const char *name, struct dm_task **ret, struct m
 	r = task_new(type, name, &dmt);
 	if (r < 0)
 		return r;
+	/* a status must never make a target flush (thin-pool metadata, a queueing map below) */
+	if (type == DM_DEVICE_STATUS && !dm_task_no_flush(dmt))
+		return -ENOMEM;
 	r = task_run(dmt);
 	if (r < 0)
 		return r;
@@ -284,7 +288,11 @@ int mp_dm_get_status(const char *name, char **ret_params)
 	return task_single_target(DM_DEVICE_STATUS, name, NULL, NULL, ret_params, NULL);
 }
 
-/* The first target's type of @name into @buf ("" for no table); -ENXIO if it vanished. */
+/*
+ * The first target's type of @name into @buf ("" for no table); -ENXIO if it vanished.
+ * From the table, never the status: a thin-pool or cache status can wait on metadata that
+ * lives on a queueing multipath map, and this runs on every dm device at start-up.
+ */
 static int first_target_type(const char *name, char *buf, size_t len)
 {
 	_cleanup_dm_task_ struct dm_task *dmt = NULL;
@@ -293,7 +301,7 @@ static int first_target_type(const char *name, char *buf, size_t len)
 	struct mp_dm_info info;
 	int r;
 
-	r = task_query(DM_DEVICE_STATUS, name, &dmt, &info);
+	r = task_query(DM_DEVICE_TABLE, name, &dmt, &info);
 	if (r < 0)
 		return r;
 	if (!info.exists)

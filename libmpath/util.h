@@ -6,9 +6,12 @@
 #include <unistd.h>
 #include <stdio.h>
 #include <errno.h>
+#include <stddef.h>
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* The structure that embeds @ptr as its @member. */
+#define container_of(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
 
 /* Hand ownership of *p to the caller and leave NULL behind, so cleanup does nothing. */
 #define TAKE_PTR(p) ({ __typeof__(p) _p = (p); (p) = NULL; _p; })

@@ -14,7 +14,7 @@ struct udev;
 struct udev_monitor;
 struct mp_bindings;
 struct mp_wwids;
-struct dm_jobs;
+struct work_pool;
 struct ipc_server;
 struct directio_ctx;
 
@@ -50,7 +50,7 @@ struct daemon {
 	uint64_t generation;
 	bool startup_done;
 
-	struct dm_jobs *jobs;
+	struct work_pool *jobs;		/* dm work (dmjobs.c) */
 	struct ipc_server *ipc;
 
 	/* settings resolved once from the defaults */

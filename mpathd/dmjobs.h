@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "workers.h"
+
 struct daemon;
 
 struct dm_job;
@@ -26,9 +28,21 @@ struct dm_job {
 	uint64_t out_size;
 	char out_dm_name[16];
 	void *userdata;
-	struct dm_job *next;
+	struct daemon *daemon;
+	struct work_item item;
 };
-int dm_jobs_start(struct daemon *d, unsigned nr_workers);
-void dm_jobs_stop(struct daemon *d);
+
+/*
+ * Each map has at most one job queued or running (maps.c keeps the rest waiting), so a map's
+ * changes reach the kernel in order; the pool grows up to DM_JOBS_MAX_THREADS while jobs
+ * block, so a map whose suspend hangs on a dead path holds one thread and no other map.
+ */
+#define DM_JOBS_MAX_THREADS 64
+
+/* Start the pool; 0 or -errno. */
+int dm_jobs_start(struct daemon *d);
+/* Stop it, giving jobs in flight (a create half done) up to @wait_usec to finish. */
+void dm_jobs_stop(struct daemon *d, uint64_t wait_usec);
+/* Queue @job (taken); its done() runs on the loop and the job is freed after it. */
 int dm_job_submit(struct daemon *d, struct dm_job *job);
 void dm_job_free(struct dm_job *job);

@@ -219,7 +219,7 @@ static int daemon_run(struct daemon *d, const char *socket_path, const char *sel
 		return log_err_errno(-ENOMEM, "selector folder");
 	if ((r = selectors_start(d, plugins, NULL, map_send_message)) < 0)
 		return log_err_errno(r, "selector plugins");
-	if ((r = dm_jobs_start(d, 4)) < 0)
+	if ((r = dm_jobs_start(d)) < 0)
 		return r;
 	if ((r = maps_adopt_existing(d)) < 0)
 		return r;
@@ -243,7 +243,7 @@ static int daemon_run(struct daemon *d, const char *socket_path, const char *sel
 	checker_directio_shutdown(d);
 	/* plugins save their state in map_detach(); the maps themselves stay as they are */
 	selectors_stop(d);
-	dm_jobs_stop(d);
+	dm_jobs_stop(d, 10000000);	/* a create in flight is finished, not left half done */
 	return r;
 }
 

@@ -356,7 +356,8 @@ static int names_append(char ***names, size_t *n, const char *name)
 	return 0;
 }
 
-int mp_dm_list_multipath(char ***ret_names)
+/* The names of every dm device for which @keep (NULL: any) answers 1. */
+static int list_names(int (*keep)(const char *name), char ***ret_names)
 {
 	_cleanup_dm_task_ struct dm_task *dmt = NULL;
 	_cleanup_dm_names_ char **names = calloc(1, sizeof(*names));
@@ -372,7 +373,7 @@ int mp_dm_list_multipath(char ***ret_names)
 	entry = dm_task_get_names(dmt);
 	/* An empty list is one entry with dev == 0. */
 	while (entry && entry->dev) {
-		r = name_is_multipath(entry->name);
+		r = keep ? keep(entry->name) : 1;
 		if (r < 0)
 			return r;
 		if (r > 0 && (r = names_append(&names, &n, entry->name)) < 0)
@@ -381,6 +382,16 @@ int mp_dm_list_multipath(char ***ret_names)
 	}
 	*ret_names = TAKE_PTR(names);
 	return (int)n;
+}
+
+int mp_dm_list_multipath(char ***ret_names)
+{
+	return list_names(name_is_multipath, ret_names);
+}
+
+int mp_dm_list_all(char ***ret_names)
+{
+	return list_names(NULL, ret_names);
 }
 
 static int targets_check(const struct mp_dm_target *targets, size_t n)

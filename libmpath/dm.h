@@ -80,6 +80,14 @@ void mp_dm_init(void);
  */
 int mp_dm_list_multipath(char ***ret_names);
 
+/**
+ * mp_dm_list_all() - the names of every dm device, whatever its target.
+ * @ret_names: receives a NULL-terminated array; free with mp_dm_names_free().
+ *
+ * Return: the number of names, or -errno.
+ */
+int mp_dm_list_all(char ***ret_names);
+
 /** mp_dm_names_free() - free a name array from mp_dm_list_multipath(); accepts NULL. */
 void mp_dm_names_free(char **names);
 

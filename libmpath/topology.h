@@ -35,6 +35,7 @@ struct mp_topo_path {
 	char devt[16];			/* "8:16" */
 	char hctl[32];			/* "2:0:0:1" */
 	char wwid[128];
+	char wwid_source[32];		/* where the WWID came from: "udev ID_SERIAL", "vpd83" */
 	char vendor[16], product[24], revision[8];
 	uint64_t size_sectors;
 	char dev_state[16];		/* sysfs device/state: running, offline, blocked... */
@@ -43,6 +44,7 @@ struct mp_topo_path {
 	char iscsi_iface[32];
 	char iscsi_portal[64];		/* "10.10.1.2:3260" */
 	char iscsi_target[224];
+	char iscsi_netdev[16];		/* the NIC its iface is bound to, "" when not bound or unknown */
 	int tpg;			/* target port group from VPD 0x83, -1 when unknown */
 	int relative_port;		/* -1 when unknown */
 	enum mp_dm_path_state dm_state;
@@ -72,6 +74,7 @@ struct mp_topo_map {
 	char hwhandler[64];		/* "1 alua" or "0" */
 	bool read_only;
 	char selector_plugin[32];	/* mpathd selector plugin, "" when unknown */
+	bool unmanaged;			/* adopted, none of its paths found: mpathd leaves it alone */
 	int queueing;			/* remaining no_path_retry intervals; -1 forever; 0 none */
 	size_t nr_groups;
 	struct mp_topo_group *groups;

@@ -8,141 +8,29 @@
 #include <string.h>
 
 #include "dmtable.h"
+#include "path_facts.h"
 #include "sysfs.h"
 #include "topology_dm.h"
 #include "util.h"
 #include "words.h"
 
-/* The last component of the symlink at sysfs-relative @rel ("dev/block/8:16" -> "sdb"). */
-static int sysfs_link_name(const char *rel, char *buf, size_t len)
-{
-	char path[PATH_MAX], target[PATH_MAX];
-	const char *base;
-	ssize_t n;
-	int r;
-
-	r = mp_sysfs_path(path, sizeof(path), "%s", rel);
-	if (r < 0)
-		return r;
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0)
-		return -errno;
-	target[n] = '\0';
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
-	if (!*base || strlen(base) >= len)
-		return -ENAMETOOLONG;
-	strcpy(buf, base);
-	return 0;
-}
-
-static void trim_right(char *s)
-{
-	size_t n = strlen(s);
-
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n'))
-		s[--n] = '\0';
-}
-
-/* Read an optional attribute; a missing one leaves @buf empty. */
-static void read_attr(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void read_attr(char *buf, size_t len, const char *fmt, ...)
-{
-	char rel[PATH_MAX];
-	va_list ap;
-	int n;
-
-	buf[0] = '\0';
-	va_start(ap, fmt);
-	n = vsnprintf(rel, sizeof(rel), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(rel) || mp_sysfs_read_attr(rel, buf, len) < 0)
-		buf[0] = '\0';
-	trim_right(buf);
-}
-
-/* The "sessionN" component of the SCSI device's real path, or "" when not iSCSI. */
-static void iscsi_session_of(const char *realdev, char *buf, size_t len)
-{
-	const char *p = strstr(realdev, "/session");
-	unsigned id;
-	int used = 0;
-
-	buf[0] = '\0';
-	if (p && sscanf(p + 1, "session%u%n", &id, &used) == 1 && (p[1 + used] == '/' || !p[1 + used]))
-		snprintf(buf, len, "session%u", id);
-}
-
-static void iscsi_fill(struct mp_topo_path *p)
-{
-	char addr[64], port[16];
-	unsigned id;
-
-	read_attr(p->iscsi_target, sizeof(p->iscsi_target), "class/iscsi_session/%s/targetname",
-		  p->iscsi_session);
-	read_attr(p->iscsi_iface, sizeof(p->iscsi_iface), "class/iscsi_session/%s/ifacename",
-		  p->iscsi_session);
-	if (sscanf(p->iscsi_session, "session%u", &id) != 1)
-		return;
-	/* open-iscsi runs one connection per session, always number 0. */
-	read_attr(addr, sizeof(addr), "class/iscsi_connection/connection%u:0/persistent_address", id);
-	read_attr(port, sizeof(port), "class/iscsi_connection/connection%u:0/persistent_port", id);
-	if (!addr[0])
-		return;
-	snprintf(p->iscsi_portal, sizeof(p->iscsi_portal), strchr(addr, ':') ? "[%s]:%s" : "%s:%s",
-		 addr, port[0] ? port : "3260");
-}
-
-static void transport_fill(struct mp_topo_path *p)
-{
-	char path[PATH_MAX], real[PATH_MAX];
-	unsigned host;
-
-	snprintf(p->transport, sizeof(p->transport), "unknown");
-	if (mp_sysfs_path(path, sizeof(path), "block/%s/device", p->dev) < 0 || !realpath(path, real))
-		return;
-	iscsi_session_of(real, p->iscsi_session, sizeof(p->iscsi_session));
-	if (p->iscsi_session[0]) {
-		snprintf(p->transport, sizeof(p->transport), "iscsi");
-		iscsi_fill(p);
-	} else if (strstr(real, "/rport-")) {
-		snprintf(p->transport, sizeof(p->transport), "fc");
-	} else if (strstr(real, "/end_device-")) {
-		snprintf(p->transport, sizeof(p->transport), "sas");
-	} else if (sscanf(p->hctl, "%u:", &host) == 1) {
-		char proc_name[sizeof(p->transport)];
-
-		read_attr(proc_name, sizeof(proc_name), "class/scsi_host/host%u/proc_name", host);
-		if (proc_name[0])
-			memcpy(p->transport, proc_name, sizeof(proc_name));
-	}
-}
-
 int mp_topo_path_from_sysfs(const char *devt, struct mp_topo_path *ret)
 {
 	struct mp_topo_path p = { .tpg = -1, .relative_port = -1 };
-	char rel[64], size[32];
+	char dev[32];
+	int r;
 
-	snprintf(p.devt, sizeof(p.devt), "%s", devt);
-	snprintf(rel, sizeof(rel), "dev/block/%s", devt);
-	if (sysfs_link_name(rel, p.dev, sizeof(p.dev)) < 0) {
+	/* the daemon's own reader, so `mpath -ll` says the same with and without the daemon */
+	r = mp_path_dev_for_devt(devt, dev, sizeof(dev));
+	if (r >= 0)
+		r = mp_path_read_facts(dev, &p, NULL);
+	if (r < 0) {
+		p = (struct mp_topo_path){ .tpg = -1, .relative_port = -1 };
 		snprintf(p.dev_state, sizeof(p.dev_state), "unknown");
-		*ret = p;
-		return -ENODEV;
 	}
-	snprintf(rel, sizeof(rel), "block/%s/device", p.dev);
-	if (sysfs_link_name(rel, p.hctl, sizeof(p.hctl)) < 0)
-		p.hctl[0] = '\0';
-	read_attr(p.vendor, sizeof(p.vendor), "block/%s/device/vendor", p.dev);
-	read_attr(p.product, sizeof(p.product), "block/%s/device/model", p.dev);
-	read_attr(p.revision, sizeof(p.revision), "block/%s/device/rev", p.dev);
-	read_attr(p.dev_state, sizeof(p.dev_state), "block/%s/device/state", p.dev);
-	read_attr(size, sizeof(size), "block/%s/size", p.dev);
-	p.size_sectors = strtoull(size, NULL, 10);
-	transport_fill(&p);
+	snprintf(p.devt, sizeof(p.devt), "%s", devt);
 	*ret = p;
-	return 0;
+	return r < 0 ? -ENODEV : 0;
 }
 
 /* "N word..." as the kernel counts feature words: "1 queue_if_no_path", "0". */

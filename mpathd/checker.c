@@ -1,21 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Path checking on the event loop: each path has one timer and at most one test in flight,
- * run by its checker (tur or directio, checker_*.c). A hung path only keeps its own test
- * waiting; a failed path is re-tested every 250 ms, and every 20 ms for a second after
- * its transport reports that it is back.
+ * Path checking: each path has one timer and at most one test in flight, run by its checker
+ * (tur or directio, checker_*.c) on a devio worker. The loop never waits for a test: a path
+ * whose test has not answered within checker_timeout counts as down (hung) and keeps its one
+ * test in flight, which holds nothing but its own slot. A failed path is re-tested every
+ * 250 ms, and every 20 ms for a while after its transport reports that it is back.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "checker.h"
 #include "clock.h"
 #include "daemon.h"
+#include "devio.h"
 #include "iscsi_events.h"
 #include "log.h"
 #include "map.h"
 #include "path.h"
+#include "path_facts.h"
+#include "scsi_cdb.h"
+#include "sgio.h"
 #include "snapshot.h"
 #include "util.h"
 
@@ -62,14 +71,15 @@ static uint64_t checker_next_delay(struct daemon *d, struct path *p, enum mp_che
 	return d->failed_poll_usec;
 }
 
-/* The device's queue is full: it is working, and the verdict waits for the next test. */
+/* The device could not take the test now: it is working, and the verdict waits for the next test. */
 static int checker_busy(struct daemon *d, struct path *p)
 {
 	log_debug("%s: %s busy, testing again later", p->info.dev, p->checker->name);
 	return checker_arm(d, p, d->failed_poll_usec);
 }
 
-void checker_done(struct daemon *d, struct path *p, enum mp_checker_state st, bool busy)
+static void checker_done(struct daemon *d, struct path *p, enum mp_checker_state st, bool busy,
+			 uint64_t elapsed_usec)
 {
 	p->check_running = false;
 	if (busy) {
@@ -83,10 +93,105 @@ void checker_done(struct daemon *d, struct path *p, enum mp_checker_state st, bo
 	else
 		p->consecutive_failures = 0;
 	log_debug("%s: %s %s in %llu ms", p->info.dev, p->checker->name, mp_checker_state_name(st),
-		  (unsigned long long)((now_usec() - p->check_started_usec) / 1000));
-	path_refresh_state(p);
+		  (unsigned long long)(elapsed_usec / 1000));
 	checker_path_state_changed(d, p, st);
 	checker_arm(d, p, checker_next_delay(d, p, st));
+}
+
+/* A fresh INQUIRY of VPD page 0x83: is it still the LUN it was (recheck_wwid)? */
+static void identity_read(struct checker_req *req)
+{
+	char node[32];
+	uint8_t page[1024];
+	struct mp_sg_result res;
+	struct mp_cdb cdb;
+	_cleanup_close_ int fd = -1;
+
+	snprintf(node, sizeof(node), "/dev/%s", req->sg);
+	fd = open(node, O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 || mp_cdb_inquiry(&cdb, true, 0x83, sizeof(page)) < 0)
+		return;
+	if (mp_sg_io(fd, cdb.bytes, cdb.len, page, sizeof(page), MP_SG_DIR_FROM_DEV, req->timeout_ms,
+		     &res) < 0 || mp_scsi_classify(&res, NULL) != MP_SCSI_OK)
+		return;
+	path_vpd_wwid(page, sizeof(page) - res.resid, req->vpd_wwid, sizeof(req->vpd_wwid));
+}
+
+/* A failed path answers as another LUN: it must never be reinstated in its map. */
+static void checker_identity_changed(struct daemon *d, struct path *p, const char *vpd_wwid)
+{
+	struct mp_topo_path now = p->info;
+
+	log_err("%s: before reinstating: VPD page 0x83 now gives WWID %s, not %s; another LUN "
+		"answers at %s; it leaves map %s", p->info.dev, vpd_wwid, p->vpd_wwid, p->info.hctl,
+		p->map ? p->map->name : "(none)");
+	snprintf(now.wwid, sizeof(now.wwid), "%s", vpd_wwid);
+	snprintf(now.wwid_source, sizeof(now.wwid_source), "vpd83 inquiry");
+	now.checker_state = MP_CHK_UNCHECKED;
+	now.dm_state = MP_DM_PATH_UNKNOWN;
+	path_wwid_changed(d, p, &now, vpd_wwid);
+}
+
+static void checker_req_run(struct devio_req *io)
+{
+	struct checker_req *req = container_of(io, struct checker_req, io);
+	const struct checker_ops *ops = io->userdata;
+
+	ops->run(req);
+	if (mp_path_read_state(req->dev, req->dev_state, sizeof(req->dev_state)) < 0)
+		req->dev_state[0] = '\0';
+	if (req->verify_identity && req->state == MP_CHK_READY && req->sg[0])
+		identity_read(req);
+}
+
+static void checker_req_done(struct devio_req *io)
+{
+	struct checker_req *req = container_of(io, struct checker_req, io);
+	struct path *p = req->p;
+
+	if (p && p->checker) {
+		p->check_req = NULL;
+		if (req->error && !req->busy)
+			log_debug_errno(req->error, "%s: %s test failed", p->info.dev, p->checker->name);
+		if (req->dev_state[0])
+			snprintf(p->info.dev_state, sizeof(p->info.dev_state), "%s", req->dev_state);
+		if (req->vpd_wwid[0] && p->vpd_wwid[0] && !streq(req->vpd_wwid, p->vpd_wwid)) {
+			checker_identity_changed(io->daemon, p, req->vpd_wwid);
+			free(req);
+			return;
+		}
+		checker_done(io->daemon, p, req->state, req->busy, io->elapsed_usec);
+	}
+	free(req);
+}
+
+/* Start one test of @p on a devio worker. */
+static int checker_submit(struct daemon *d, struct path *p)
+{
+	struct checker_req *req = calloc(1, sizeof(*req));
+	int r;
+
+	if (!req)
+		return -ENOMEM;
+	r = p->checker->node(p, req->node, sizeof(req->node));
+	if (r < 0) {
+		free(req);
+		return r;
+	}
+	req->p = p;
+	req->timeout_ms = d->checker_timeout_usec / 1000;
+	snprintf(req->dev, sizeof(req->dev), "%s", p->info.dev);
+	snprintf(req->sg, sizeof(req->sg), "%s", p->sg);
+	/* before a failed path is reinstated, make sure it is still the same LUN */
+	req->verify_identity = p->info.checker_state == MP_CHK_FAULTY ||
+			       p->info.dm_state == MP_DM_PATH_FAILED;
+	req->io.run = checker_req_run;
+	req->io.done = checker_req_done;
+	req->io.host = p->host;
+	req->io.userdata = (void *)p->checker;
+	p->check_req = req;
+	devio_submit(d, &req->io);
+	return 0;
 }
 
 /* The timer either starts the next test or notices that the running one has not answered. */
@@ -98,15 +203,15 @@ static int checker_on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 
 	if (p->check_running) {
 		/* No answer within checker_timeout: the path is hung; its test stays in flight. */
+		if (p->info.checker_state != MP_CHK_FAULTY)
+			log_warn("%s: %s has not answered in %llu ms: the path counts as down", p->info.dev,
+				 p->checker->name, (unsigned long long)((now_usec() - p->check_started_usec) / 1000));
 		checker_path_state_changed(d, p, MP_CHK_FAULTY);
 		return checker_arm(d, p, d->checker_timeout_usec);
 	}
-	r = p->checker->submit(d, p);
-	if (r == -EAGAIN)
-		return checker_busy(d, p);
+	r = checker_submit(d, p);
 	if (r < 0) {
 		log_debug_errno(r, "%s: %s could not start", p->info.dev, p->checker->name);
-		path_refresh_state(p);
 		checker_path_state_changed(d, p, MP_CHK_FAULTY);
 		return checker_arm(d, p, checker_next_delay(d, p, MP_CHK_FAULTY));
 	}
@@ -170,6 +275,7 @@ static const struct checker_ops *checker_ops_for(enum mp_checker kind)
 
 int checker_start(struct daemon *d, struct path *p)
 {
+	char node[48];
 	int r;
 
 	p->daemon = d;
@@ -180,8 +286,9 @@ int checker_start(struct daemon *d, struct path *p)
 		checker_path_state_changed(d, p, MP_CHK_READY);
 		return 0;
 	}
-	r = p->checker->open(d, p);
+	r = p->checker->node(p, node, sizeof(node));
 	if (r < 0) {
+		log_warn_errno(r, "%s: nothing to test it through; not checking", p->info.dev);
 		p->checker = NULL;
 		return r;
 	}
@@ -207,8 +314,9 @@ void checker_recheck_soon(struct daemon *d, struct path *p, uint64_t for_usec)
 void checker_stop(struct path *p)
 {
 	p->timer = sd_event_source_disable_unref(p->timer);
-	if (p->checker)
-		p->checker->close(p->daemon, p);
+	if (p->check_req)
+		p->check_req->p = NULL;	/* freed when it returns */
+	p->check_req = NULL;
 	p->checker = NULL;
 	p->check_running = false;
 }

@@ -1,20 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The tur checker: a TEST UNIT READY written to the path's sg device, its answer read when the
- * fd turns readable. The sg driver keeps a command queued while the transport is blocked, so a
- * test in flight completes the moment the path is back.
+ * The tur checker: a TEST UNIT READY through the path's sg device, on a devio worker. The
+ * worker may wait (for a tag, for the transport); the loop does not, and the path's timer
+ * decides what a silence means.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "checker.h"
-#include "daemon.h"
-#include "log.h"
 #include "path.h"
 #include "scsi_cdb.h"
 #include "sgio.h"
+#include "util.h"
 
 static enum mp_checker_state tur_classify(const struct mp_sg_result *res)
 {
@@ -33,64 +32,39 @@ static enum mp_checker_state tur_classify(const struct mp_sg_result *res)
 	}
 }
 
-static int tur_on_readable(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+static int tur_node(const struct path *p, char *buf, size_t len)
 {
-	struct path *p = userdata;
-	struct mp_sg_request *req;
+	if (!p->sg[0])
+		return -ENODEV;
+	snprintf(buf, len, "/dev/%s", p->sg);
+	return 0;
+}
+
+static void tur_run(struct checker_req *req)
+{
+	_cleanup_close_ int fd = open(req->node, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	struct mp_sg_result res;
+	struct mp_cdb cdb;
 	int r;
 
-	r = mp_sg_reap(fd, &req, &res);
-	if (r == -EAGAIN)
-		return 0;
-	checker_done(p->daemon, p, r < 0 ? MP_CHK_FAULTY : tur_classify(&res), false);
-	return 0;
-}
-
-static int tur_open(struct daemon *d, struct path *p)
-{
-	char sg[32], node[48];
-	int r;
-
-	r = mp_sg_dev_for_block(NULL, p->info.dev, sg, sizeof(sg));
-	if (r < 0)
-		return log_warn_errno(r, "%s: no sg device, not checking", p->info.dev);
-	snprintf(node, sizeof(node), "/dev/%s", sg);
-	r = mp_sg_open(node);
-	if (r < 0)
-		return log_warn_errno(r, "%s: opening %s failed", p->info.dev, node);
-	p->chk_fd = r;
-	r = sd_event_add_io(d->event, &p->chk_source, p->chk_fd, EPOLLIN, tur_on_readable, p);
-	if (r < 0) {
-		close(p->chk_fd);
-		p->chk_fd = -1;
-		return r;
+	req->state = MP_CHK_FAULTY;
+	if (fd < 0) {
+		req->error = -errno;
+		return;
 	}
-	return 0;
-}
-
-static int tur_submit(struct daemon *d, struct path *p)
-{
-	memset(&p->req, 0, sizeof(p->req));
-	mp_cdb_test_unit_ready(&p->req.cdb);
-	p->req.dir = MP_SG_DIR_NONE;
-	p->req.timeout_ms = d->checker_timeout_usec / 1000;
-	p->req.userdata = p;
-	return mp_sg_submit(p->chk_fd, &p->req);
-}
-
-/* The sg driver copies results out only on read(), so a closed fd with a TUR in flight is safe. */
-static void tur_close(struct daemon *d, struct path *p)
-{
-	p->chk_source = sd_event_source_disable_unref(p->chk_source);
-	if (p->chk_fd >= 0)
-		close(p->chk_fd);
-	p->chk_fd = -1;
+	mp_cdb_test_unit_ready(&cdb);
+	r = mp_sg_io(fd, cdb.bytes, cdb.len, NULL, 0, MP_SG_DIR_NONE, req->timeout_ms, &res);
+	if (r == -EAGAIN || r == -EBUSY) {
+		req->busy = true;
+		return;
+	}
+	req->error = r < 0 ? r : 0;
+	if (r >= 0)
+		req->state = tur_classify(&res);
 }
 
 const struct checker_ops checker_tur_ops = {
 	.name = "tur",
-	.open = tur_open,
-	.submit = tur_submit,
-	.close = tur_close,
+	.node = tur_node,
+	.run = tur_run,
 };

@@ -63,7 +63,7 @@
 #include "map.h"
 #include "path.h"
 #include "reconfigure.h"
-#include "selectors.h"
+#include "plugins.h"
 #include "snapshot.h"
 #include "strbuf.h"
 #include "topology_print.h"
@@ -333,7 +333,6 @@ static int cmd_add_path(struct daemon *d, char **args, int nargs, struct strbuf 
 {
 	_cleanup_(udev_device_unrefp) struct udev_device *dev = NULL;
 	const char *name = args[0];
-	struct path *p;
 	int r;
 
 	if (!dev_name_is_valid(name))
@@ -343,20 +342,11 @@ static int cmd_add_path(struct daemon *d, char **args, int nargs, struct strbuf 
 	dev = udev_device_new_from_subsystem_sysname(d->udev, "block", name);
 	if (!dev)
 		return command_error(out, -ENODEV, "no block device named '%s'", name);
-	r = path_new_from_udev(d, dev, &p);
+	/* its facts are read off the loop; it joins its map when they are in (see the log) */
+	r = path_discover(d, dev, true);
 	if (r < 0)
-		return command_error(out, r, "%s cannot be a path: %s", name, strerror(-r));
-	r = daemon_add_path(d, p);
-	if (r < 0) {
-		path_free(p);
 		return command_error(out, r, "%s: %s", name, strerror(-r));
-	}
-	log_notice("%s: added by the administrator, %s wwid %s", p->info.dev, p->info.hctl, p->info.wwid);
-	r = checker_start(d, p);
-	if (r < 0)
-		log_warn_errno(r, "%s: failed to start its checker", p->info.dev);
-	maps_path_added(d, p);
-	return strbuf_puts(out, "ok");
+	return strbuf_printf(out, "ok: %s is being added", name);
 }
 
 static int cmd_del_path(struct daemon *d, char **args, int nargs, struct strbuf *out)
@@ -367,10 +357,7 @@ static int cmd_del_path(struct daemon *d, char **args, int nargs, struct strbuf 
 	if (!p)
 		return -ENODEV;
 	log_notice("%s: removed by the administrator", p->info.dev);
-	checker_stop(p);
-	maps_path_removed(d, p);
-	daemon_remove_path(d, p);
-	path_free(p);
+	path_remove(d, p);
 	return strbuf_puts(out, "ok");
 }
 
@@ -452,7 +439,7 @@ static int show_help_json(const struct snapshot *s, struct strbuf *out)
 		help_json_entry(&j, c->words, c->args, c->render != NULL, c->help, NULL);
 	}
 	for (size_t i = 0; i < s->nr_verbs; i++) {
-		const struct selector_verb_info *v = &s->verbs[i];
+		const struct plugin_verb_info *v = &s->verbs[i];
 
 		help_json_entry(&j, v->words, v->usage, v->read_only, v->help, v->plugin);
 	}
@@ -645,7 +632,7 @@ static int command_execute_plugin(struct daemon *d, char **argv, int argc, bool 
 	bool read_only;
 	int r;
 
-	r = selector_command(d, argv, argc, json, &out, &read_only);
+	r = plugin_command(d, argv, argc, json, &out, &read_only);
 	if (r == -ENOENT)
 		r = command_unknown(argv, argc, &out);
 	else if (r >= 0 && !read_only)

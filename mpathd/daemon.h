@@ -16,7 +16,7 @@ struct mp_bindings;
 struct mp_wwids;
 struct work_pool;
 struct ipc_server;
-struct directio_ctx;
+struct devio;
 
 struct daemon {
 	sd_event *event;
@@ -32,6 +32,8 @@ struct daemon {
 
 	struct mp_bindings *bindings;
 	struct mp_wwids *wwids;
+	char **dm_names;			/* every dm device at start: names never handed out */
+	char **created;				/* maps this mpathd created (they may be removed) */
 
 	struct udev *udev;
 	struct udev_monitor *monitor;
@@ -44,11 +46,14 @@ struct daemon {
 	sd_event_source *iscsi_source;
 	sd_event_source *iscsi_watch;		/* reads the state of sessions that reported errors */
 	bool iscsi_unavailable;			/* opening it failed once; not retried */
-	struct directio_ctx *directio;		/* the directio checker's AIO context, on first use */
+	struct devio *devio;			/* device and file I/O off the loop (devio.c) */
 
+	unsigned discoveries;			/* paths whose facts are being read */
 	sd_event_source *publish_source;	/* deferred snapshot publication */
 	uint64_t generation;
-	bool startup_done;
+	bool startup_done;			/* every path found at start is known; maps are built */
+	bool ready;				/* READY=1 sent: the first loads ran */
+	sd_event_source *ready_timer;
 
 	struct work_pool *jobs;		/* dm work (dmjobs.c) */
 	struct ipc_server *ipc;
@@ -60,4 +65,8 @@ struct daemon {
 };
 
 void daemon_notify_status(struct daemon *d);
+/* Every path discovery in flight has come back: at start-up, the maps can be built. */
+void daemon_discovery_settled(struct daemon *d);
+/* At start-up, after a map's job: READY=1 once no map has its first load pending. */
+void daemon_check_ready(struct daemon *d);
 void daemon_request_exit(struct daemon *d);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Event sources: udev block events, dm events through DM_DEV_ARM_POLL, and rtnetlink links. */
+/* Event sources: udev block events, dm events through DM_DEV_ARM_POLL, and rtnetlink link state. */
 #include <errno.h>
 #include <fnmatch.h>
 #include <libudev.h>
@@ -20,36 +20,19 @@
 #include "snapshot.h"
 #include "util.h"
 
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000	/* <linux/if.h>, which clashes with <net/if.h> */
+#endif
+
+/* After a NIC's carrier returns, its failed paths are re-tested every 20 ms for this long. */
+#define LINK_UP_RECHECK_USEC	3000000ULL
+
 static bool is_path_candidate(struct udev_device *dev)
 {
 	const char *name = udev_device_get_sysname(dev);
 	const char *type = udev_device_get_devtype(dev);
 
 	return name && type && streq(type, "disk") && fnmatch("sd*", name, 0) == 0;
-}
-
-static void handle_add(struct daemon *d, struct udev_device *dev)
-{
-	struct path *p = daemon_find_path(d, udev_device_get_sysname(dev));
-	int r;
-
-	if (p)
-		return;
-	r = path_new_from_udev(d, dev, &p);
-	if (r < 0) {
-		log_debug_errno(r, "%s: not a usable path", udev_device_get_sysname(dev));
-		return;
-	}
-	if (daemon_add_path(d, p) < 0) {
-		path_free(p);
-		return;
-	}
-	log_info("%s: new path %s wwid %s", p->info.dev, p->info.hctl, p->info.wwid);
-	if (streq(p->info.transport, "iscsi"))
-		iscsi_events_start(d);	/* before the first test, so no error goes unheard */
-	checker_start(d, p);
-	maps_path_added(d, p);
-	daemon_publish_later(d);
 }
 
 static void handle_remove(struct daemon *d, struct udev_device *dev)
@@ -59,24 +42,7 @@ static void handle_remove(struct daemon *d, struct udev_device *dev)
 	if (!p)
 		return;
 	log_info("%s: path removed", p->info.dev);
-	p->gone = true;
-	checker_stop(p);
-	maps_path_removed(d, p);
-	daemon_remove_path(d, p);
-	path_free(p);
-	daemon_publish_later(d);
-}
-
-static void handle_change(struct daemon *d, struct udev_device *dev)
-{
-	struct path *p = daemon_find_path(d, udev_device_get_sysname(dev));
-
-	if (!p) {
-		handle_add(d, dev);
-		return;
-	}
-	path_refresh_state(p);
-	checker_kick(d, p);
+	path_remove(d, p);
 }
 
 static int on_udev(sd_event_source *s, int fd, uint32_t revents, void *userdata)
@@ -88,12 +54,11 @@ static int on_udev(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		const char *action = udev_device_get_action(dev);
 
 		if (action && is_path_candidate(dev)) {
-			if (streq(action, "add"))
-				handle_add(d, dev);
+			/* add and change both read the device's facts again, off the loop */
+			if (streq(action, "add") || streq(action, "change"))
+				path_discover(d, dev, false);
 			else if (streq(action, "remove"))
 				handle_remove(d, dev);
-			else if (streq(action, "change"))
-				handle_change(d, dev);
 		}
 		udev_device_unref(dev);
 	}
@@ -114,10 +79,12 @@ int daemon_enumerate(struct daemon *d)
 		struct udev_device *dev = udev_device_new_from_syspath(d->udev, udev_list_entry_get_name(it));
 
 		if (dev && is_path_candidate(dev))
-			handle_add(d, dev);
+			path_discover(d, dev, false);
 		udev_device_unref(dev);
 	}
 	udev_enumerate_unref(e);
+	if (d->discoveries == 0)
+		daemon_discovery_settled(d);
 	return 0;
 }
 
@@ -125,33 +92,84 @@ int daemon_enumerate(struct daemon *d)
 static int on_dm_event(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct daemon *d = userdata;
+	int r = mp_dm_arm_poll(fd);
 
-	mp_dm_arm_poll(fd);
+	if (r < 0) {
+		/* a poll that cannot be re-armed would wake the loop forever: stop listening */
+		log_err_errno(r, "re-arming dm event polling failed; kernel path failures are seen by the checkers only");
+		d->dm_poll_source = sd_event_source_disable_unref(d->dm_poll_source);
+	}
 	maps_all_status(d);
 	return 0;
 }
 
-/* A link that comes up may bring paths back: test its failed paths at once. */
+/* ---- links: carrier lost fails the paths on that NIC at once; carrier back re-tests them ---- */
+
+static void link_changed(struct daemon *d, const char *ifname, bool up)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < d->nr_paths; i++) {
+		struct path *p = d->paths[i];
+
+		if (up) {
+			if (p->info.checker_state != MP_CHK_READY)
+				checker_kick(d, p);
+			if (p->link_down && streq(p->info.iscsi_netdev, ifname)) {
+				p->link_down = false;
+				checker_recheck_soon(d, p, LINK_UP_RECHECK_USEC);
+				n++;
+			}
+			continue;
+		}
+		if (!ifname[0] || !streq(p->info.iscsi_netdev, ifname) || p->link_down)
+			continue;
+		p->link_down = true;
+		checker_path_state_changed(d, p, MP_CHK_FAULTY);
+		n++;
+	}
+	if (n && !up)
+		log_warn("%s: carrier lost: %u path%s failed", ifname, n, n == 1 ? "" : "s");
+	else if (n)
+		log_info("%s: carrier back: re-testing %u path%s", ifname, n, n == 1 ? "" : "s");
+}
+
+/* The link's name and carrier from an RTM_NEWLINK message. */
+static bool link_parse(struct nlmsghdr *h, char *ifname, size_t len, bool *ret_up)
+{
+	struct ifinfomsg *ifi = NLMSG_DATA(h);
+	int alen = (int)IFLA_PAYLOAD(h);
+
+	ifname[0] = '\0';
+	for (struct rtattr *a = IFLA_RTA(ifi); RTA_OK(a, alen); a = RTA_NEXT(a, alen))
+		if (a->rta_type == IFLA_IFNAME)
+			snprintf(ifname, len, "%.*s", (int)RTA_PAYLOAD(a), (char *)RTA_DATA(a));
+	if (!ifname[0] && !if_indextoname(ifi->ifi_index, ifname))
+		return false;
+	*ret_up = (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_LOWER_UP) && (ifi->ifi_flags & IFF_RUNNING);
+	return true;
+}
+
 static int on_rtnl(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct daemon *d = userdata;
-	char buf[8192];
+	char buf[16384] __attribute__((aligned(8)));
 	ssize_t n;
-	bool up = false;
 
 	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0) {
 		for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-			struct ifinfomsg *ifi = NLMSG_DATA(h);
+			char ifname[IF_NAMESIZE + 1];
+			bool up;
 
-			if (h->nlmsg_type == RTM_NEWLINK && (ifi->ifi_flags & IFF_RUNNING))
-				up = true;
+			if ((h->nlmsg_type == RTM_NEWLINK || h->nlmsg_type == RTM_DELLINK) &&
+			    link_parse(h, ifname, sizeof(ifname), &up))
+				link_changed(d, ifname, up && h->nlmsg_type == RTM_NEWLINK);
 		}
 	}
-	if (!up)
-		return 0;
-	for (size_t i = 0; i < d->nr_paths; i++)
-		if (d->paths[i]->info.checker_state != MP_CHK_READY)
-			checker_kick(d, d->paths[i]);
+	if (n < 0 && errno == ENOBUFS) {
+		log_warn("link events were lost; re-testing every path that is not ready");
+		link_changed(d, "", true);
+	}
 	return 0;
 }
 
@@ -180,9 +198,8 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-int events_start(struct daemon *d)
+static int udev_monitor_start(struct daemon *d)
 {
-	sd_event_source *tick;
 	int r;
 
 	d->monitor = udev_monitor_new_from_netlink(d->udev, "udev");
@@ -194,22 +211,30 @@ int events_start(struct daemon *d)
 	if (r < 0)
 		return log_err_errno(r, "udev monitor");
 	r = sd_event_add_io(d->event, &d->monitor_source, udev_monitor_get_fd(d->monitor), EPOLLIN, on_udev, d);
+	return r < 0 ? log_err_errno(r, "watching udev events") : 0;
+}
+
+int events_start(struct daemon *d)
+{
+	sd_event_source *tick;
+	int r;
+
+	r = udev_monitor_start(d);
 	if (r < 0)
 		return r;
-
 	r = mp_dm_arm_poll_open(&d->dm_poll_fd);
 	if (r < 0)
 		log_warn_errno(r, "DM_DEV_ARM_POLL unavailable; kernel path failures are seen by the checkers only");
 	else if ((r = sd_event_add_io(d->event, &d->dm_poll_source, d->dm_poll_fd, EPOLLIN, on_dm_event, d)) < 0)
-		return r;
-
+		return log_err_errno(r, "watching dm events");
 	d->rtnl_fd = rtnl_open();
-	if (d->rtnl_fd >= 0)
-		sd_event_add_io(d->event, &d->rtnl_source, d->rtnl_fd, EPOLLIN, on_rtnl, d);
-
+	if (d->rtnl_fd < 0)
+		log_warn_errno(d->rtnl_fd, "link events unavailable; a lost carrier is seen at the iSCSI timeout");
+	else if ((r = sd_event_add_io(d->event, &d->rtnl_source, d->rtnl_fd, EPOLLIN, on_rtnl, d)) < 0)
+		return log_err_errno(r, "watching link events");
 	r = sd_event_add_time_relative(d->event, &tick, CLOCK_MONOTONIC, d->polling_usec, 100000, on_tick, d);
 	if (r < 0)
-		return r;
+		return log_err_errno(r, "starting the polling timer");
 	sd_event_source_set_enabled(tick, SD_EVENT_ON);
 	sd_event_source_set_floating(tick, true);
 	sd_event_source_unref(tick);

@@ -233,6 +233,8 @@ void iscsi_events_stop(struct daemon *d)
 
 bool path_transport_up(struct daemon *d, struct path *p)
 {
+	if (p->link_down)
+		return false;	/* until its NIC has carrier again (events.c) */
 	if (!p->transport_down)
 		return true;
 	/* the watch may not have run yet: the session's own state settles it */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
 
@@ -16,35 +17,32 @@
 #include "checker.h"
 #include "clock.h"
 #include "daemon.h"
+#include "devio.h"
 #include "dm.h"
-#include "dmjobs.h"
 #include "events.h"
 #include "ipc_server.h"
 #include "log.h"
+#include "logger.h"
 #include "map.h"
 #include "mpath-config.h"
 #include "path.h"
 #include "reconfigure.h"
-#include "selectors.h"
+#include "map_adopt.h"
+#include "plugins.h"
+#include "workers.h"
 #include "snapshot.h"
 #include "strbuf.h"
 #include "util.h"
 #include "wwids.h"
 
-static bool log_to_journal;
-static bool log_timestamps;	/* MPATHD_LOG_TIME=1: monotonic seconds, to line logs up with tests */
+/* dm work blocks while a map's paths hang: one thread per blocked job, up to this many. */
+#define DM_WORKERS_MAX		64
+#define DM_STOP_WAIT_USEC	10000000ULL
 
-/* Under systemd stderr goes to the journal, which reads the <N> level prefix. */
-static void log_hook(enum mp_log_level level, const char *file, int line, const char *func,
-		     const char *msg, void *userdata)
-{
-	if (log_to_journal)
-		fprintf(stderr, "<%d>%s\n", level, msg);
-	else if (log_timestamps)
-		fprintf(stderr, "[%.3f] mpathd: %s: %s\n", now_usec() / 1e6, mp_log_level_name(level), msg);
-	else
-		fprintf(stderr, "mpathd: %s: %s\n", mp_log_level_name(level), msg);
-}
+/* How long start-up waits for the first loads before telling systemd it is ready anyway. */
+#define READY_WAIT_USEC		30000000ULL
+/* How long stop waits for the last dm messages (queue_without_daemon no). */
+#define SHUTDOWN_WAIT_USEC	10000000ULL
 
 void daemon_notify_status(struct daemon *d)
 {
@@ -187,27 +185,122 @@ static void fd_limit_raise(void)
 		log_debug("open file limit raised to %llu", (unsigned long long)rl.rlim_max);
 }
 
-static int daemon_run(struct daemon *d, const char *socket_path, const char *selector_dir)
+/* Every map whose first load ran (or none had any): systemd may start what depends on the maps. */
+static void daemon_ready(struct daemon *d, const char *why)
 {
-	_cleanup_free_ char *plugins = NULL;
+	if (d->ready)
+		return;
+	d->ready = true;
+	d->ready_timer = sd_event_source_disable_unref(d->ready_timer);
+	daemon_publish_now(d);
+	sd_notify(0, "READY=1");
+	daemon_notify_status(d);
+	log_info("started: %zu paths, %zu maps%s", d->nr_paths, d->nr_maps, why);
+}
+
+void daemon_check_ready(struct daemon *d)
+{
+	if (d->ready || !d->startup_done)
+		return;
+	for (size_t i = 0; i < d->nr_maps; i++)
+		if (d->maps[i]->busy || d->maps[i]->dirty)
+			return;
+	daemon_ready(d, "");
+}
+
+static int on_ready_timeout(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	daemon_ready(userdata, " (some maps are still loading: their paths may hang)");
+	return 0;
+}
+
+void daemon_discovery_settled(struct daemon *d)
+{
+	if (d->startup_done)
+		return;
+	/* every path found at start is known: build the maps from the complete picture */
+	maps_startup(d);
+	daemon_publish_later(d);
+	daemon_check_ready(d);
+}
+
+/* Memory that can be paged out can stall a daemon whose own disks are gone. */
+static void memory_lock(void)
+{
+	FILE *f;
+
+	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) < 0)
+		log_warn_errno(-errno, "cannot lock the daemon's memory");
+	/* like OOMScoreAdjust=-1000 in the unit, for a daemon started by hand */
+	f = fopen("/proc/self/oom_score_adj", "we");
+	if (f) {
+		fputs("-1000", f);
+		if (fclose(f) != 0)
+			log_debug("cannot exempt the daemon from the OOM killer");
+	}
+}
+
+static int signals_start(struct daemon *d)
+{
+	sigset_t mask;
 	int r;
 
-	fd_limit_raise();
-	r = sd_event_default(&d->event);
-	if (r < 0)
-		return log_err_errno(r, "sd_event_default");
-	sigset_t mask;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	sd_event_add_signal(d->event, NULL, SIGTERM, on_sigterm, d);
-	sd_event_add_signal(d->event, NULL, SIGINT, on_sigterm, d);
-	sd_event_add_signal(d->event, NULL, SIGHUP, on_sighup, d);
-	sd_event_set_watchdog(d->event, true);
+	if ((r = sd_event_add_signal(d->event, NULL, SIGTERM, on_sigterm, d)) < 0 ||
+	    (r = sd_event_add_signal(d->event, NULL, SIGINT, on_sigterm, d)) < 0 ||
+	    (r = sd_event_add_signal(d->event, NULL, SIGHUP, on_sighup, d)) < 0)
+		return log_err_errno(r, "cannot watch signals");
+	r = sd_event_set_watchdog(d->event, true);
+	return r < 0 ? log_err_errno(r, "cannot start the systemd watchdog") : 0;
+}
 
+/* queue_without_daemon no: nobody will count no_path_retry down once we are gone. */
+static void maps_queueing_at_stop(struct daemon *d)
+{
+	struct mp_map_settings s;
+	struct mp_path_ident none = { 0 };
+	uint64_t deadline = now_usec() + SHUTDOWN_WAIT_USEC;
+	size_t n = 0;
+	bool busy = true;
+
+	if (mp_config_resolve(d->config, &none, &s) < 0 ||
+	    (s.key[MP_KEY_QUEUE_WITHOUT_DAEMON].set && s.key[MP_KEY_QUEUE_WITHOUT_DAEMON].num))
+		return;
+	for (size_t i = 0; i < d->nr_maps; i++) {
+		struct mpmap *m = d->maps[i];
+
+		if (!m->unmanaged && map_exists(m) && m->queueing_live &&
+		    map_send_message(d, m, NULL, "fail_if_no_path") >= 0)
+			n++;
+	}
+	if (n == 0)
+		return;
+	log_info("queue_without_daemon no: queueing turned off on %zu map%s", n, n == 1 ? "" : "s");
+	while (busy && now_usec() < deadline) {
+		sd_event_run(d->event, 100000);
+		busy = false;
+		for (size_t i = 0; i < d->nr_maps; i++)
+			busy |= d->maps[i]->busy;
+	}
+}
+
+static int daemon_setup(struct daemon *d, const char *socket_path, const char *selector_dir)
+{
+	_cleanup_free_ char *plugins = NULL;
+	int r;
+
+	fd_limit_raise();
+	memory_lock();
+	r = sd_event_default(&d->event);
+	if (r < 0)
+		return log_err_errno(r, "sd_event_default");
+	if ((r = signals_start(d)) < 0)
+		return r;
 	mp_dm_init();
 	d->udev = udev_new();
 	if (!d->udev)
@@ -217,33 +310,51 @@ static int daemon_run(struct daemon *d, const char *socket_path, const char *sel
 	plugins = selector_dir_choose(selector_dir);
 	if (!plugins)
 		return log_err_errno(-ENOMEM, "selector folder");
-	if ((r = selectors_start(d, plugins, NULL, map_send_message)) < 0)
+	if ((r = plugins_start(d, plugins, NULL)) < 0)
 		return log_err_errno(r, "selector plugins");
-	if ((r = dm_jobs_start(d)) < 0)
-		return r;
+	if ((r = work_pool_new(d->event, "dm", DM_WORKERS_MAX, &d->jobs)) < 0)
+		return log_err_errno(r, "dm workers");
+	if ((r = devio_start(d)) < 0)
+		return log_err_errno(r, "device I/O workers");
 	if ((r = maps_adopt_existing(d)) < 0)
 		return r;
 	/* Subscribe before enumerating, so nothing that appears in between is missed. */
 	if ((r = events_start(d)) < 0)
 		return r;
-	if ((r = daemon_enumerate(d)) < 0)
-		return r;
-	maps_startup(d);
 	if ((r = ipc_server_start(d, socket_path)) < 0)
 		return log_err_errno(r, "control socket %s", socket_path);
 	daemon_publish_now(d);
-	sd_notify(0, "READY=1");
-	daemon_notify_status(d);
-	log_info("started: %zu paths, %zu maps", d->nr_paths, d->nr_maps);
-	r = sd_event_loop(d->event);
+	r = sd_event_add_time_relative(d->event, &d->ready_timer, CLOCK_MONOTONIC, READY_WAIT_USEC, 1000000,
+				       on_ready_timeout, d);
+	if (r < 0)
+		return log_err_errno(r, "start-up timer");
+	/* the maps are built once every path's facts are in (daemon_discovery_settled()) */
+	return daemon_enumerate(d);
+}
+
+static void daemon_teardown(struct daemon *d)
+{
 	ipc_server_stop(d);
 	events_stop(d);
 	for (size_t i = 0; i < d->nr_paths; i++)
 		checker_stop(d->paths[i]);
-	checker_directio_shutdown(d);
+	if (d->event && d->jobs)
+		maps_queueing_at_stop(d);
+	devio_stop(d);
 	/* plugins save their state in map_detach(); the maps themselves stay as they are */
-	selectors_stop(d);
-	dm_jobs_stop(d, 10000000);	/* a create in flight is finished, not left half done */
+	plugins_stop(d);
+	/* a create in flight is finished, not left half done */
+	work_pool_stop(d->jobs, DM_STOP_WAIT_USEC);
+	d->jobs = NULL;
+}
+
+static int daemon_run(struct daemon *d, const char *socket_path, const char *selector_dir)
+{
+	int r = daemon_setup(d, socket_path, selector_dir);
+
+	if (r >= 0)
+		r = sd_event_loop(d->event);
+	daemon_teardown(d);
 	return r;
 }
 
@@ -331,9 +442,10 @@ int main(int argc, char **argv)
 	if (test)
 		return config_test(optind < argc ? argv[optind] : d.config_file, d.config_dir,
 				   file_named || optind < argc);
-	log_to_journal = getenv("JOURNAL_STREAM") != NULL;
-	log_timestamps = getenv("MPATHD_LOG_TIME") && streq(getenv("MPATHD_LOG_TIME"), "1");
-	mp_log_set_hook(log_hook, NULL);
+	r = logger_start(getenv("JOURNAL_STREAM") != NULL,
+			 getenv("MPATHD_LOG_TIME") && streq(getenv("MPATHD_LOG_TIME"), "1"));
+	if (r < 0)
+		log_warn_errno(r, "cannot start the log writer; logging directly");
 	r = daemon_config_load(d.config_file, d.config_dir, &cfg, &diag);
 	if (diag && diag[0])
 		fputs(diag, stderr);
@@ -346,5 +458,6 @@ int main(int argc, char **argv)
 	r = daemon_run(&d, socket_path, selector_dir);
 	snapshot_shutdown();
 	shared_text_unref(d.config_text);
+	logger_stop();
 	return r < 0 ? 1 : 0;
 }

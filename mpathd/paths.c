@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Paths: build one from udev and sysfs (no device I/O on the loop), keep the path table. */
+/*
+ * Paths: discovered off the loop (their facts read from sysfs on a devio worker), identified by
+ * WWID on the loop, and kept in the path table. A change event re-reads a path's facts and
+ * re-checks its WWID: a path whose WWID changed leaves its map at once.
+ */
 #include <errno.h>
-#include <fcntl.h>
 #include <libudev.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/sysmacros.h>
@@ -10,137 +14,216 @@
 #include "checker.h"
 #include "clock.h"
 #include "daemon.h"
+#include "devio.h"
+#include "iscsi_events.h"
 #include "log.h"
+#include "map.h"
 #include "path.h"
-#include "sysfs.h"
+#include "path_facts.h"
+#include "snapshot.h"
 #include "util.h"
 #include "vpd.h"
+#include "words.h"
 
-/* Read <syspath>/<name> through the movable sysfs root; "" when it cannot be read. */
-static void attr_read(const char *syspath, const char *name, char *buf, size_t len)
+/* A discovery in flight: what udev said, and what the worker read. */
+struct discovery {
+	struct devio_req io;
+	char dev[32];
+	char **props;			/* "NAME=value" udev properties, copied on the loop */
+	bool by_admin;			/* `mpath add path` */
+	int result;
+	struct mp_topo_path info;
+	struct mp_path_facts facts;
+	char vpd_wwid[128];
+};
+
+static void discovery_free(struct discovery *disc)
 {
-	const char *root = mp_sysfs_root();
-	char rel[512];
-	size_t rl = strlen(root);
-
-	buf[0] = '\0';
-	if (strncmp(syspath, root, rl) == 0 && syspath[rl] == '/')
-		syspath += rl + 1;
-	snprintf(rel, sizeof(rel), "%s/%s", syspath, name);
-	if (mp_sysfs_read_attr(rel, buf, len) < 0)
-		buf[0] = '\0';
-	/* SCSI INQUIRY strings are blank-padded */
-	for (size_t n = strlen(buf); n > 0 && buf[n - 1] == ' '; n--)
-		buf[n - 1] = '\0';
+	mp_strv_free(disc->props);
+	free(disc);
 }
 
-/* The kernel keeps VPD page 0x83 in sysfs, so reading it does not touch the device. */
-static int path_read_vpd83(struct path *p, const char *syspath)
+static const char *prop_get(char *const *props, const char *name)
 {
-	char file[512];
-	uint8_t page[1024];
+	size_t len = strlen(name);
+
+	for (size_t i = 0; props && props[i]; i++)
+		if (strncmp(props[i], name, len) == 0 && props[i][len] == '=')
+			return props[i] + len + 1;
+	return NULL;
+}
+
+/*
+ * The WWID as multipathd computes it: the udev property uid_attribute names (ID_SERIAL by
+ * default), else VPD 0x83 the way scsi_id builds it. @ret_source says which.
+ */
+static int wwid_compute(struct daemon *d, const struct discovery *disc, struct mp_topo_path *info)
+{
+	struct mp_map_settings s;
+	struct mp_path_ident id = { .vendor = info->vendor, .product = info->product,
+				    .revision = info->revision };
+	const char *attr = "ID_SERIAL", *v;
+
+	if (mp_config_resolve(d->config, &id, &s) >= 0 && s.key[MP_KEY_UID_ATTRIBUTE].set)
+		attr = s.key[MP_KEY_UID_ATTRIBUTE].text;
+	if (attr && attr[0] && (v = prop_get(disc->props, attr)) && v[0]) {
+		snprintf(info->wwid, sizeof(info->wwid), "%s", v);
+		snprintf(info->wwid_source, sizeof(info->wwid_source), "udev %s", attr);
+		return 0;
+	}
+	if (!disc->vpd_wwid[0])
+		return -ENODATA;
+	snprintf(info->wwid, sizeof(info->wwid), "%s", disc->vpd_wwid);
+	snprintf(info->wwid_source, sizeof(info->wwid_source), "vpd83");
+	return 0;
+}
+
+int path_vpd_wwid(const uint8_t *page, size_t len, char *buf, size_t buf_len)
+{
 	struct mp_vpd83 vpd = { 0 };
-	_cleanup_close_ int fd = -1;
-	ssize_t n;
 	int r;
 
-	snprintf(file, sizeof(file), "%s/device/vpd_pg83", syspath);
-	fd = open(file, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, page, sizeof(page));
-	if (n <= 0)
-		return n < 0 ? -errno : -ENODATA;
-	r = mp_vpd83_parse(page, n, &vpd);
-	if (r < 0)
-		return r;
-	r = mp_vpd83_wwid(&vpd, NULL, p->info.wwid, sizeof(p->info.wwid));
-	p->info.tpg = mp_vpd83_target_port_group(&vpd);
-	p->info.relative_port = mp_vpd83_relative_port(&vpd);
-	if (p->info.tpg < 0)
-		p->info.tpg = -1;
-	if (p->info.relative_port < 0)
-		p->info.relative_port = -1;
+	buf[0] = '\0';
+	if (!len || mp_vpd83_parse(page, len, &vpd) < 0)
+		return -ENODATA;
+	r = mp_vpd83_wwid(&vpd, NULL, buf, buf_len);
 	mp_vpd83_release(&vpd);
-	return r < 0 ? r : 0;
+	return r < 0 || !buf[0] ? -ENODATA : 0;
 }
 
-static void path_read_transport(struct path *p, const char *syspath)
+static void discovery_run(struct devio_req *io)
 {
-	const char *s = strstr(syspath, "/session");
-	char dir[160], conn[160], addr[48], port[12];
+	struct discovery *disc = container_of(io, struct discovery, io);
 
-	if (s) {
-		size_t len = strcspn(s + 1, "/");
-
-		snprintf(p->info.transport, sizeof(p->info.transport), "iscsi");
-		snprintf(p->info.iscsi_session, sizeof(p->info.iscsi_session), "%.*s", (int)len, s + 1);
-		snprintf(dir, sizeof(dir), "%s/class/iscsi_session/%s", mp_sysfs_root(), p->info.iscsi_session);
-		attr_read(dir, "targetname", p->info.iscsi_target, sizeof(p->info.iscsi_target));
-		attr_read(dir, "ifacename", p->info.iscsi_iface, sizeof(p->info.iscsi_iface));
-		snprintf(conn, sizeof(conn), "%s/class/iscsi_connection/connection%s:0", mp_sysfs_root(),
-			 p->info.iscsi_session + strlen("session"));
-		attr_read(conn, "persistent_address", addr, sizeof(addr));
-		attr_read(conn, "persistent_port", port, sizeof(port));
-		if (addr[0])
-			snprintf(p->info.iscsi_portal, sizeof(p->info.iscsi_portal), "%s:%s", addr, port);
-	} else if (strstr(syspath, "/rport-")) {
-		snprintf(p->info.transport, sizeof(p->info.transport), "fc");
-	} else if (strstr(syspath, "/end_device-")) {
-		snprintf(p->info.transport, sizeof(p->info.transport), "sas");
-	} else if (strstr(syspath, "/pseudo_0/adapter")) {
-		snprintf(p->info.transport, sizeof(p->info.transport), "scsi_debug");
-	} else if (strstr(syspath, "tcm_loop")) {
-		snprintf(p->info.transport, sizeof(p->info.transport), "loop");
-	} else {
-		snprintf(p->info.transport, sizeof(p->info.transport), "unknown");
-	}
+	disc->result = mp_path_read_facts(disc->dev, &disc->info, &disc->facts);
+	if (disc->result >= 0)
+		path_vpd_wwid(disc->facts.vpd83, disc->facts.vpd83_len, disc->vpd_wwid, sizeof(disc->vpd_wwid));
 }
 
-void path_refresh_state(struct path *p)
+static int path_new(const struct discovery *disc, struct path **ret)
 {
-	char dir[320];
+	struct path *p = calloc(1, sizeof(*p));
+	unsigned maj, min;
 
-	snprintf(dir, sizeof(dir), "%s/block/%s", mp_sysfs_root(), p->info.dev);
-	attr_read(dir, "device/state", p->info.dev_state, sizeof(p->info.dev_state));
-}
-
-int path_new_from_udev(struct daemon *d, struct udev_device *dev, struct path **ret)
-{
-	_cleanup_free_ struct path *p = NULL;
-	const char *syspath = udev_device_get_syspath(dev);
-	const char *serial;
-	struct udev_device *sdev;
-	char size[32];
-
-	p = calloc(1, sizeof(*p));
 	if (!p)
 		return -ENOMEM;
-	p->chk_fd = -1;
-	p->info.tpg = p->info.relative_port = -1;
-	snprintf(p->info.dev, sizeof(p->info.dev), "%s", udev_device_get_sysname(dev));
-	p->devt = udev_device_get_devnum(dev);
-	snprintf(p->info.devt, sizeof(p->info.devt), "%u:%u", major(p->devt), minor(p->devt));
-	sdev = udev_device_get_parent_with_subsystem_devtype(dev, "scsi", "scsi_device");
-	if (!sdev)
-		return -ENODEV;
-	snprintf(p->info.hctl, sizeof(p->info.hctl), "%s", udev_device_get_sysname(sdev));
-	attr_read(syspath, "device/vendor", p->info.vendor, sizeof(p->info.vendor));
-	attr_read(syspath, "device/model", p->info.product, sizeof(p->info.product));
-	attr_read(syspath, "device/rev", p->info.revision, sizeof(p->info.revision));
-	attr_read(syspath, "size", size, sizeof(size));
-	p->info.size_sectors = strtoull(size, NULL, 10);
-	path_refresh_state(p);
-	path_read_transport(p, syspath);
-	if (path_read_vpd83(p, syspath) < 0 || !p->info.wwid[0]) {
-		serial = udev_device_get_property_value(dev, "ID_SERIAL");
-		if (!serial)
-			return -ENODATA;
-		snprintf(p->info.wwid, sizeof(p->info.wwid), "%s", serial);
-	}
+	p->info = disc->info;
+	snprintf(p->sg, sizeof(p->sg), "%s", disc->facts.sg);
+	snprintf(p->vpd_wwid, sizeof(p->vpd_wwid), "%s", disc->vpd_wwid);
+	p->host = disc->facts.host;
+	if (sscanf(p->info.devt, "%u:%u", &maj, &min) == 2)
+		p->devt = makedev(maj, min);
 	p->info.checker_state = MP_CHK_UNCHECKED;
 	p->info.last_change_usec = now_usec();
-	*ret = TAKE_PTR(p);
+	*ret = p;
+	return 0;
+}
+
+static void path_added(struct daemon *d, struct path *p, bool by_admin)
+{
+	if (daemon_add_path(d, p) < 0) {
+		path_free(p);
+		return;
+	}
+	if (by_admin)
+		log_notice("%s: added by the administrator, %s wwid %s", p->info.dev, p->info.hctl, p->info.wwid);
+	else
+		log_info("%s: new path %s wwid %s (from %s)", p->info.dev, p->info.hctl, p->info.wwid,
+			 p->info.wwid_source);
+	if (streq(p->info.transport, "iscsi"))
+		iscsi_events_start(d);	/* before the first test, so no error goes unheard */
+	maps_path_added(d, p);
+	/* only a path some map claimed is tested: blacklisted and single-path disks are left alone */
+	if (p->map)
+		checker_start(d, p);
+	daemon_publish_later(d);
+}
+
+/* A known path changed: its state, and whether it is still the same LUN (recheck_wwid). */
+static void path_changed(struct daemon *d, struct path *p, const struct discovery *disc)
+{
+	const struct mp_topo_path *now = &disc->info;
+	bool vpd_changed = disc->vpd_wwid[0] && p->vpd_wwid[0] && !streq(disc->vpd_wwid, p->vpd_wwid);
+
+	snprintf(p->info.dev_state, sizeof(p->info.dev_state), "%s", now->dev_state);
+	if ((now->wwid[0] && !streq(now->wwid, p->info.wwid)) || vpd_changed) {
+		log_err("%s: its WWID changed from %s to %s: another LUN answers at %s; "
+			"it leaves map %s at once", p->info.dev, p->info.wwid,
+			vpd_changed && streq(now->wwid, p->info.wwid) ? disc->vpd_wwid : now->wwid,
+			p->info.hctl, p->map ? p->map->name : "(none)");
+		if (vpd_changed && streq(now->wwid, p->info.wwid)) {
+			/* udev's property is stale; the page the kernel re-read is not */
+			struct mp_topo_path fresh = *now;
+
+			snprintf(fresh.wwid, sizeof(fresh.wwid), "%s", disc->vpd_wwid);
+			snprintf(fresh.wwid_source, sizeof(fresh.wwid_source), "vpd83");
+			path_wwid_changed(d, p, &fresh, disc->vpd_wwid);
+		} else {
+			path_wwid_changed(d, p, now, disc->vpd_wwid);
+		}
+		return;
+	}
+	checker_kick(d, p);
+}
+
+static void discovery_done(struct devio_req *io)
+{
+	struct discovery *disc = container_of(io, struct discovery, io);
+	struct daemon *d = io->daemon;
+	struct path *p = daemon_find_path(d, disc->dev);
+	struct path *fresh = NULL;
+
+	d->discoveries--;
+	if (disc->result >= 0 && wwid_compute(d, disc, &disc->info) < 0)
+		disc->result = -ENODATA;
+	if (disc->result < 0)
+		log_debug_errno(disc->result, "%s: not a usable path", disc->dev);
+	else if (p && !p->gone)
+		path_changed(d, p, disc);
+	else if (!p && path_new(disc, &fresh) >= 0)
+		path_added(d, fresh, disc->by_admin);
+	discovery_free(disc);
+	if (d->discoveries == 0)
+		daemon_discovery_settled(d);
+}
+
+/* The SCSI host of a syspath ".../hostN/...", for the per-host limit; DEVIO_NO_HOST when none. */
+static int syspath_host(const char *syspath)
+{
+	const char *s = syspath ? strstr(syspath, "/host") : NULL;
+	unsigned host;
+
+	return s && sscanf(s, "/host%u/", &host) == 1 ? (int)host : DEVIO_NO_HOST;
+}
+
+int path_discover(struct daemon *d, struct udev_device *dev, bool by_admin)
+{
+	struct discovery *disc = calloc(1, sizeof(*disc));
+	struct udev_list_entry *e;
+	int r = 0;
+
+	if (!disc)
+		return -ENOMEM;
+	snprintf(disc->dev, sizeof(disc->dev), "%s", udev_device_get_sysname(dev));
+	udev_list_entry_foreach(e, udev_device_get_properties_list_entry(dev)) {
+		_cleanup_free_ char *kv = NULL;
+
+		if (asprintf(&kv, "%s=%s", udev_list_entry_get_name(e), udev_list_entry_get_value(e)) < 0 ||
+		    mp_strv_push(&disc->props, kv) < 0) {
+			r = -ENOMEM;
+			break;
+		}
+	}
+	if (r < 0) {
+		discovery_free(disc);
+		return r;
+	}
+	disc->by_admin = by_admin;
+	disc->io.run = discovery_run;
+	disc->io.done = discovery_done;
+	disc->io.host = syspath_host(udev_device_get_syspath(dev));
+	d->discoveries++;
+	devio_submit(d, &disc->io);
 	return 0;
 }
 
@@ -180,6 +263,38 @@ void path_free(struct path *p)
 		return;
 	checker_stop(p);
 	free(p);
+}
+
+/* Gone from udev, or no longer the LUN it was: out of its map and the path table. */
+void path_remove(struct daemon *d, struct path *p)
+{
+	p->gone = true;
+	checker_stop(p);
+	maps_path_removed(d, p);
+	daemon_remove_path(d, p);
+	path_free(p);
+	daemon_publish_later(d);
+}
+
+/*
+ * Another LUN answers at @p's address: fail it in the kernel at once (before the reload that
+ * takes it out of its map can run), drop it, and offer the device to the map of its new WWID
+ * as a path discovered afresh.
+ */
+void path_wwid_changed(struct daemon *d, struct path *p, const struct mp_topo_path *now,
+		       const char *vpd_wwid)
+{
+	struct discovery disc = { .info = *now };
+	struct path *fresh = NULL;
+
+	snprintf(disc.vpd_wwid, sizeof(disc.vpd_wwid), "%s", vpd_wwid);
+	snprintf(disc.facts.sg, sizeof(disc.facts.sg), "%s", p->sg);
+	disc.facts.host = p->host;
+	if (p->map)
+		map_path_message(d, p, false);
+	path_remove(d, p);
+	if (path_new(&disc, &fresh) >= 0)
+		path_added(d, fresh, false);
 }
 
 int path_settings_resolve(const struct mp_config *cfg, const struct path *p, struct mp_map_settings *ret)

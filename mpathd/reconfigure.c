@@ -13,7 +13,8 @@
 #include "map.h"
 #include "path.h"
 #include "reconfigure.h"
-#include "selectors.h"
+#include "map_policy.h"
+#include "plugins.h"
 #include "snapshot.h"
 #include "strbuf.h"
 #include "util.h"
@@ -134,20 +135,20 @@ static bool map_reconfigure_one(struct daemon *d, struct mpmap *m, const struct 
 	_cleanup_strbuf_ struct strbuf why = STRBUF_INIT;
 	/* points into the old config, which outlives this call */
 	const struct mp_map_settings was = m->settings;
+	struct mpath_sel_actions *a = NULL;
 	char was_selector[64];
-	char **msgs = NULL;
-	int r;
 
-	snprintf(was_selector, sizeof(was_selector), "%s", map_selector_name(m));
+	snprintf(was_selector, sizeof(was_selector), "%s", map_policy_name(m));
 	map_settings_set(m, fresh);
-	/* a map whose selector stays is left alone; one whose selector changed is re-attached */
-	if (map_selector_attach(d, m) < 0)
+	/* a map whose plugin stays is left alone; one whose plugin changed is re-attached */
+	if (map_policy_attach(d, m) < 0)
 		log_warn("%s: out of memory attaching its selector", m->name);
-	if (!map_reload_reason(&was, fresh, was_selector, map_selector_name(m), &why))
+	if (!map_reload_reason(&was, fresh, was_selector, map_policy_name(m), &why))
 		return false;
 	summary_add_map(out, m, &why);
-	r = map_selector_map_event(d, m, MPATH_SEL_MAP_SETTINGS_CHANGED, &msgs);
-	map_selector_send(d, m, r, msgs);	/* a reload follows anyway */
+	if (map_policy_map_event(m, MPATH_SEL_MAP_SETTINGS_CHANGED, &a) >= 0 && a)
+		a->reload = false;	/* a reload follows anyway */
+	map_apply_actions(d, m, a);
 	return true;
 }
 

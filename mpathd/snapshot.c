@@ -12,7 +12,8 @@
 #include "log.h"
 #include "map.h"
 #include "path.h"
-#include "selectors.h"
+#include "map_policy.h"
+#include "plugins.h"
 #include "snapshot.h"
 #include "util.h"
 
@@ -38,7 +39,7 @@ static struct snapshot_node *snapshot_node_free(struct snapshot_node *n)
 	free(n->snap.map_settings);
 	mp_topology_free(n->snap.topology);
 	shared_text_unref(n->snap.config);
-	selector_verbs_free(n->snap.verbs, n->snap.nr_verbs);
+	plugin_verbs_free(n->snap.verbs, n->snap.nr_verbs);
 	free(n);
 	return NULL;
 }
@@ -142,32 +143,50 @@ static int group_copy(struct daemon *d, const struct mp_topo_group *src, struct 
 	return 0;
 }
 
+/* The groups of @m's multipath devices: the top one's, or for a stack every member's in order. */
+static size_t map_nr_groups(const struct mpmap *m)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < m->nr_devs; k++)
+		n += m->devs[k].type == MP_SEL_DEVICE_MULTIPATH ? m->devs[k].nr_groups : 0;
+	return n;
+}
+
 static int map_copy(struct daemon *d, struct mpmap *m, struct mp_topo_map *tm)
 {
+	const struct map_dev *top = map_top(m);
+	size_t nr_groups = map_nr_groups(m);
+
 	snprintf(tm->name, sizeof(tm->name), "%s", m->name);
 	snprintf(tm->wwid, sizeof(tm->wwid), "%s", m->wwid);
-	snprintf(tm->dm_name, sizeof(tm->dm_name), "%s", m->dm_name);
+	snprintf(tm->dm_name, sizeof(tm->dm_name), "%s", top ? top->dm_name : "");
 	if (m->nr_paths > 0) {
 		snprintf(tm->vendor, sizeof(tm->vendor), "%s", m->paths[0]->info.vendor);
 		snprintf(tm->product, sizeof(tm->product), "%s", m->paths[0]->info.product);
 	}
 	tm->size_sectors = m->size_sectors;
-	params_features(m->loaded_params, tm->features, sizeof(tm->features),
-			tm->hwhandler, sizeof(tm->hwhandler));
-	snprintf(tm->selector_plugin, sizeof(tm->selector_plugin), "%s", map_selector_name(m));
+	params_features(top && top->type == MP_SEL_DEVICE_MULTIPATH ? top->params : NULL,
+			tm->features, sizeof(tm->features), tm->hwhandler, sizeof(tm->hwhandler));
+	snprintf(tm->selector_plugin, sizeof(tm->selector_plugin), "%s", map_policy_name(m));
 	tm->queueing = map_queueing(m, tm->features);
-	if (m->nr_groups == 0)
+	tm->unmanaged = m->unmanaged;
+	if (nr_groups == 0)
 		return 0;
-	tm->groups = calloc(m->nr_groups, sizeof(*tm->groups));
+	tm->groups = calloc(nr_groups, sizeof(*tm->groups));
 	if (!tm->groups)
 		return -ENOMEM;
 	/* nr_groups counts only fully copied groups, so mp_topology_free() frees exactly those */
-	for (size_t g = 0; g < m->nr_groups; g++) {
-		int r = group_copy(d, &m->groups[g], &tm->groups[g]);
+	for (size_t k = 0; k < m->nr_devs; k++) {
+		const struct map_dev *dev = &m->devs[k];
 
-		if (r < 0)
-			return r;
-		tm->nr_groups++;
+		for (size_t g = 0; dev->type == MP_SEL_DEVICE_MULTIPATH && g < dev->nr_groups; g++) {
+			int r = group_copy(d, &dev->groups[g], &tm->groups[tm->nr_groups]);
+
+			if (r < 0)
+				return r;
+			tm->nr_groups++;
+		}
 	}
 	return 0;
 }
@@ -236,7 +255,7 @@ static int snapshot_build(struct daemon *d, struct snapshot_node **ret)
 	for (size_t i = 0; i < d->nr_maps; i++)
 		n->snap.map_settings[i] = shared_text_ref(d->maps[i]->settings_text);
 	n->snap.config = shared_text_ref(d->config_text);
-	r = selectors_verbs(&n->snap.verbs, &n->snap.nr_verbs);
+	r = plugins_verbs(&n->snap.verbs, &n->snap.nr_verbs);
 	if (r < 0)
 		return r;
 	*ret = TAKE_PTR(n);

@@ -7,14 +7,14 @@
 struct daemon;
 struct mp_topology;
 struct shared_text;
-struct selector_verb_info;
+struct plugin_verb_info;
 
 /** struct snapshot - what readers see: the topology and texts that only change on the loop. */
 struct snapshot {
 	struct mp_topology *topology;
 	struct shared_text *config;		/* the effective config, printed */
 	struct shared_text **map_settings;	/* per topology->maps entry; NULL when not resolved yet */
-	struct selector_verb_info *verbs;	/* the loaded selector plugins' verbs */
+	struct plugin_verb_info *verbs;	/* the loaded selector plugins' verbs */
 	size_t nr_verbs;
 };
 void daemon_publish_later(struct daemon *d);

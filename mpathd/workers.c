@@ -117,6 +117,11 @@ void work_pool_submit(struct work_pool *p, struct work_item *w)
 {
 	w->next = NULL;
 	pthread_mutex_lock(&p->lock);
+	if (p->stopping) {
+		/* a done() run by work_pool_stop() asked for more: the process is stopping */
+		pthread_mutex_unlock(&p->lock);
+		return;
+	}
 	if (p->queue_tail)
 		p->queue_tail->next = w;
 	else

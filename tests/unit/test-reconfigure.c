@@ -17,7 +17,8 @@
 #include "../../mpathd/path.h"
 #include "../../mpathd/reconfigure.h"
 #include "../../mpathd/snapshot.h"
-#include "../../mpathd/selectors.h"
+#include "../../mpathd/map_policy.h"
+#include "../../mpathd/plugins.h"
 #include "config.h"
 #include "log.h"
 #include "strbuf.h"
@@ -74,13 +75,13 @@ void map_schedule_reload(struct daemon *d, struct mpmap *m)
 	fx.reloads[map_index(m)]++;
 }
 
-const char *map_selector_name(struct mpmap *m)
+const char *map_policy_name(const struct mpmap *m)
 {
 	return fx.selector[map_index(m)];
 }
 
 /* The glue's rule, in short: a configured selector, else round-robin for multibus. */
-int map_selector_attach(struct daemon *d, struct mpmap *m)
+int map_policy_attach(struct daemon *d, struct mpmap *m)
 {
 	const struct mp_setting *sel = &m->settings.key[MP_KEY_SELECTOR];
 	const struct mp_setting *pg = &m->settings.key[MP_KEY_PATH_GROUPING_POLICY];
@@ -94,18 +95,17 @@ int map_selector_attach(struct daemon *d, struct mpmap *m)
 	return 0;
 }
 
-int map_selector_map_event(struct daemon *d, struct mpmap *m, int event, char ***ret_messages)
+int map_policy_map_event(struct mpmap *m, int event, struct mpath_sel_actions **ret)
 {
 	assert_int_equal(event, MPATH_SEL_MAP_SETTINGS_CHANGED);
 	fx.settings_events[map_index(m)]++;
-	*ret_messages = NULL;
+	*ret = NULL;
 	return 0;
 }
 
-bool map_selector_send(struct daemon *d, struct mpmap *m, int r, char **msgs)
+void map_apply_actions(struct daemon *d, struct mpmap *m, struct mpath_sel_actions *a)
 {
-	mp_strv_free(msgs);
-	return false;
+	assert_null(a);
 }
 
 /* paths keep their checkers in these tests: the daemon has none */
@@ -167,7 +167,7 @@ static int setup(void **state)
 		snprintf(m->name, sizeof(m->name), "%s", names[i]);
 		snprintf(m->wwid, sizeof(m->wwid), "36001405000000000000000000000000%c", (int)('a' + i));
 		assert_int_equal(map_settings_resolve(cfg, m, &m->settings), 0);
-		map_selector_attach(&fx.d, m);
+		map_policy_attach(&fx.d, m);
 		fx.map_list[i] = m;
 	}
 	fx.d.maps = fx.map_list;

@@ -108,6 +108,8 @@ static int setup_tree(void **state)
 	make_dirs("class/iscsi_session/session1");
 	make_file("class/iscsi_session/session1", "targetname", "iqn.2003-01.org.linux-iscsi:vol0\n");
 	make_file("class/iscsi_session/session1", "ifacename", "iface0\n");
+	make_dirs("class/iscsi_host/host3");
+	make_file("class/iscsi_host/host3", "netdev", "eth1\n");
 	make_dirs("class/iscsi_connection/connection1:0");
 	make_file("class/iscsi_connection/connection1:0", "persistent_address", "10.10.1.2\n");
 	make_file("class/iscsi_connection/connection1:0", "persistent_port", "3260\n");
@@ -143,6 +145,7 @@ static void test_path_iscsi(void **state)
 	assert_string_equal(p.iscsi_iface, "iface0");
 	assert_string_equal(p.iscsi_portal, "10.10.1.2:3260");
 	assert_string_equal(p.iscsi_target, "iqn.2003-01.org.linux-iscsi:vol0");
+	assert_string_equal(p.iscsi_netdev, "eth1");
 	assert_int_equal(p.tpg, -1);
 	assert_int_equal(p.relative_port, -1);
 	assert_int_equal(p.checker_state, MP_CHK_UNCHECKED);

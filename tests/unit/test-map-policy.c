@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests for the daemon's selector glue (mpathd/selectors.c) with hand-made maps and the built plugins. */
+/* Unit tests for maps' policies and the plugin registry (mpathd/map_policy.c, plugins.c) with hand-made maps and the built plugins. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -15,7 +15,9 @@
 #include "../../mpathd/daemon.h"
 #include "../../mpathd/map.h"
 #include "../../mpathd/path.h"
-#include "../../mpathd/selectors.h"
+#include "../../mpathd/map_plan.h"
+#include "../../mpathd/map_policy.h"
+#include "../../mpathd/plugins.h"
 #include "config.h"
 #include "dmtable.h"
 #include "log.h"
@@ -33,14 +35,13 @@ bool path_is_usable(const struct path *p)
 	return p->info.checker_state != MP_CHK_FAULTY && !p->gone;
 }
 
-void map_schedule_reload(struct daemon *d, struct mpmap *m)
+void map_apply_actions(struct daemon *d, struct mpmap *m, struct mpath_sel_actions *a)
 {
-	reloads++;
-}
-
-static int send_message(struct daemon *d, struct mpmap *m, const char *msg)
-{
-	return strbuf_printf(&sent, "%s: %s\n", m->name, msg);
+	for (size_t i = 0; a && i < a->nr_messages; i++)
+		strbuf_printf(&sent, "%s: %s\n", m->name, a->messages[i].text);
+	if (a && a->reload)
+		reloads++;
+	mp_sel_actions_free(a);
 }
 
 /* ---- fixture ---- */
@@ -90,7 +91,7 @@ static void configure(const char *conf)
 	assert_int_equal(mp_config_parse_string(conf, strlen(conf), "multipath.conf",
 						MP_CONFIG_NO_BUILTIN, &fx.cfg, NULL), 0);
 	assert_int_equal(mp_config_resolve(fx.cfg, &id, &fx.map.settings), 0);
-	assert_int_equal(map_selector_attach(&fx.d, &fx.map), 0);
+	assert_int_equal(map_policy_attach(&fx.d, &fx.map), 0);
 }
 
 static int setup(void **state)
@@ -112,7 +113,7 @@ static int setup(void **state)
 	add_path("sdd", "8:48", "4:0:0:1", 1);
 	reloads = 0;
 	strbuf_reset(&sent);
-	assert_int_equal(selectors_start(&fx.d, TEST_SELECTOR_DIR, fx.state_dir, send_message), 0);
+	assert_int_equal(plugins_start(&fx.d, TEST_SELECTOR_DIR, fx.state_dir), 0);
 	return 0;
 }
 
@@ -139,8 +140,7 @@ static void remove_tree(const char *dir)
 
 static int teardown(void **state)
 {
-	map_selector_detach(&fx.map);
-	selectors_stop(&fx.d);
+	plugins_stop(&fx.d);
 	mp_config_free(fx.cfg);
 	remove_tree(fx.state_dir);
 	strbuf_release(&sent);
@@ -148,18 +148,20 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* The top device's table of the plan the map's policy builds now. */
 static void expect_table(const char *want)
 {
-	struct mp_table *t = NULL;
-	char *text = NULL;
+	struct mpath_sel_layout *l = NULL;
+	struct map_plan *plan = NULL;
+	const char *text;
 
-	assert_int_equal(mp_table_new(&t), 0);
-	assert_int_equal(map_selector_build_table(&fx.d, &fx.map, t), 0);
-	assert_int_equal(mp_table_format(t, &text), 0);
+	assert_true(map_policy_layout(&fx.map, &l) >= 0);
+	assert_int_equal(map_plan_build(&fx.map, l, &plan), 0);
+	text = plan->devs[plan->nr - 1].params;
 	if (!streq(text, want))
 		fail_msg("got \"%s\", want \"%s\"", text, want);
-	free(text);
-	mp_table_free(t);
+	map_plan_free(plan);
+	mp_sel_layout_free(l);
 }
 
 /* ---- tests ---- */
@@ -168,7 +170,7 @@ static void expect_table(const char *want)
 static void test_builtin_failover(void **state)
 {
 	configure("defaults {\n path_grouping_policy failover\n}\n");
-	assert_string_equal(map_selector_name(&fx.map), "path-grouping");
+	assert_string_equal(map_policy_name(&fx.map), "path-grouping");
 	/* sorted by TPG, then H:C:T:L */
 	expect_table("0 0 3 1 service-time 0 1 2 8:48 1 1 service-time 0 1 2 8:16 1 1 "
 		     "service-time 0 1 2 8:32 1 1");
@@ -178,7 +180,7 @@ static void test_builtin_group_by_tpg(void **state)
 {
 	configure("defaults {\n path_grouping_policy group_by_tpg\n path_selector \"round-robin 0\"\n"
 		  " rr_min_io_rq 3\n}\n");
-	assert_string_equal(map_selector_name(&fx.map), "path-grouping");
+	assert_string_equal(map_policy_name(&fx.map), "path-grouping");
 	expect_table("0 0 2 1 round-robin 0 1 1 8:48 3 round-robin 0 2 1 8:16 3 8:32 3");
 }
 
@@ -186,7 +188,7 @@ static void test_builtin_group_by_tpg(void **state)
 static void test_multibus_round_robin(void **state)
 {
 	configure("defaults {\n path_grouping_policy multibus\n}\n");
-	assert_string_equal(map_selector_name(&fx.map), "round-robin");
+	assert_string_equal(map_policy_name(&fx.map), "round-robin");
 	expect_table("0 0 1 1 service-time 0 3 2 8:16 1 1 8:32 1 1 8:48 1 1");
 }
 
@@ -194,10 +196,37 @@ static void test_multibus_round_robin(void **state)
 static void test_missing_plugin_falls_back(void **state)
 {
 	configure("defaults {\n selector eql-slice\n path_grouping_policy multibus\n}\n");
-	assert_string_equal(map_selector_name(&fx.map), "path-grouping");
+	assert_string_equal(map_policy_name(&fx.map), "path-grouping");
 	assert_non_null(strstr(logged, "selector plugin \"eql-slice\" not found"));
 	assert_non_null(strstr(logged, "mpatha: selector eql-slice unavailable; using the built-in path-grouping"));
 	expect_table("0 0 1 1 service-time 0 3 2 8:48 1 1 8:16 1 1 8:32 1 1");
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *s = strstr(hay, needle); s; s = strstr(s + 1, needle))
+		n++;
+	return n;
+}
+
+/* A reconfigure re-attaches every map: a plugin still missing is not reported again. */
+static void test_missing_plugin_reported_once(void **state)
+{
+	const char *conf = "defaults {\n selector eql-slice\n}\n";
+
+	configure(conf);
+	configure(conf);
+	configure(conf);
+	assert_string_equal(map_policy_name(&fx.map), "path-grouping");
+	assert_int_equal(count(logged, "selector plugin \"eql-slice\" not found"), 1);
+	assert_int_equal(count(logged, "selector eql-slice unavailable"), 1);
+	/* after plugins_retry_failed() (a reconfigure) the loader looks again, once */
+	plugins_retry_failed();
+	configure(conf);
+	assert_int_equal(count(logged, "selector plugin \"eql-slice\" not found"), 2);
+	assert_int_equal(count(logged, "selector eql-slice unavailable"), 1);
 }
 
 #define FP_CONF \
@@ -212,26 +241,26 @@ static void test_failover_priority_through_glue(void **state)
 	char *setp[] = { "failover", "set-priority", "sdc=1", "--insert" };
 	char *bad[] = { "failover", "set-state", "sdz", "down" };
 	char *unknown[] = { "show", "maps" };
-	_cleanup_strv_ char **msgs = NULL;
+	struct mpath_sel_actions *a = NULL;
 	bool ro = false;
 
 	configure(FP_CONF);
-	assert_string_equal(map_selector_name(&fx.map), "failover-priority");
+	assert_string_equal(map_policy_name(&fx.map), "failover-priority");
 	expect_table("0 0 3 1 service-time 0 1 2 8:48 1 1 service-time 0 1 2 8:16 1 1 "
 		     "service-time 0 1 2 8:32 1 1");
 
-	assert_int_equal(selector_command_lookup(list, 2, &ro), 0);
+	assert_int_equal(plugin_command_lookup(list, 2, &ro), 0);
 	assert_true(ro);
-	assert_int_equal(selector_command_lookup(unknown, 2, &ro), -ENOENT);
-	assert_int_equal(selector_command(&fx.d, unknown, 2, false, &out, &ro), -ENOENT);
+	assert_int_equal(plugin_command_lookup(unknown, 2, &ro), -ENOENT);
+	assert_int_equal(plugin_command(&fx.d, unknown, 2, false, &out, &ro), -ENOENT);
 
-	assert_int_equal(selector_command(&fx.d, list, 2, false, &out, &ro), 0);
+	assert_int_equal(plugin_command(&fx.d, list, 2, false, &out, &ro), 0);
 	assert_non_null(strstr(strbuf_str(&out), "mpatha (36001405aa) failback immediate\n"));
 	assert_non_null(strstr(strbuf_str(&out), "  *          1 config   Up    ready  sdd "));
 
 	strbuf_reset(&out);
 	ro = true;
-	assert_int_equal(selector_command(&fx.d, setp, 4, false, &out, &ro), 0);
+	assert_int_equal(plugin_command(&fx.d, setp, 4, false, &out, &ro), 0);
 	assert_false(ro);
 	assert_int_equal(reloads, 1);
 	expect_table("0 0 3 1 service-time 0 1 2 8:32 1 1 service-time 0 1 2 8:48 1 1 "
@@ -244,44 +273,44 @@ static void test_failover_priority_through_glue(void **state)
 	}
 
 	strbuf_reset(&out);
-	assert_int_equal(selector_command(&fx.d, bad, 4, false, &out, &ro), -ENODEV);
+	assert_int_equal(plugin_command(&fx.d, bad, 4, false, &out, &ro), -ENODEV);
 	assert_non_null(strstr(strbuf_str(&out), "no map using selector failover-priority"));
 
 	/* JSON: one value per map, in an array */
 	strbuf_reset(&out);
-	assert_int_equal(selector_command(&fx.d, list, 2, true, &out, &ro), 0);
+	assert_int_equal(plugin_command(&fx.d, list, 2, true, &out, &ro), 0);
 	assert_true(strncmp(strbuf_str(&out), "[{\"name\":\"mpatha\"", 17) == 0);
 	assert_string_equal(strbuf_str(&out) + out.len - 3, "]}]");
 
-	/* the selected path fails: a switch_group message for the caller to send */
+	/* the selected path fails: a switch_group message for the map to send */
 	fx.paths[0].info.checker_state = MP_CHK_FAULTY;		/* sdc */
-	assert_int_equal(map_selector_path_event(&fx.d, &fx.map, &fx.paths[0], MPATH_SEL_PATH_FAILED,
-						 &msgs), 0);
-	assert_non_null(msgs);
-	assert_string_equal(msgs[0], "switch_group 2");
-	assert_null(msgs[1]);
-
-	mp_strv_free(msgs);
-	msgs = NULL;
+	assert_int_equal(map_policy_path_event(&fx.map, &fx.paths[0], MPATH_SEL_PATH_FAILED, &a), 0);
+	assert_non_null(a);
+	assert_int_equal(a->nr_messages, 1);
+	assert_string_equal(a->messages[0].text, "switch_group 2");
+	assert_false(a->reload);
+	a = mp_sel_actions_free(a);
 
 	/* a removed path, already detached from the map: reload */
 	fx.map.nr_paths = 2;
-	assert_int_equal(map_selector_path_event(&fx.d, &fx.map, &fx.paths[2], MPATH_SEL_PATH_REMOVED,
-						 &msgs), MAP_SELECTOR_RELOAD);
+	assert_int_equal(map_policy_path_event(&fx.map, &fx.paths[2], MPATH_SEL_PATH_REMOVED, &a), 0);
+	assert_non_null(a);
+	assert_true(a->reload);
+	mp_sel_actions_free(a);
 }
 
 /* Reconfigure to another selector: the map moves to it. */
 static void test_reattach(void **state)
 {
 	configure(FP_CONF);
-	assert_string_equal(map_selector_name(&fx.map), "failover-priority");
+	assert_string_equal(map_policy_name(&fx.map), "failover-priority");
 	configure(FP_CONF);
-	assert_string_equal(map_selector_name(&fx.map), "failover-priority");
+	assert_string_equal(map_policy_name(&fx.map), "failover-priority");
 	configure("defaults {\n selector example\n}\n");
-	assert_string_equal(map_selector_name(&fx.map), "example");
+	assert_string_equal(map_policy_name(&fx.map), "example");
 	expect_table("0 0 3 1 round-robin 0 1 1 8:16 1 round-robin 0 1 1 8:32 1 round-robin 0 1 1 8:48 1");
-	map_selector_detach(&fx.map);
-	assert_string_equal(map_selector_name(&fx.map), "");
+	map_policy_detach(&fx.map);
+	assert_string_equal(map_policy_name(&fx.map), "");
 }
 
 int main(void)
@@ -291,6 +320,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_builtin_group_by_tpg, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_multibus_round_robin, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_plugin_falls_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_plugin_reported_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failover_priority_through_glue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reattach, setup, teardown),
 	};

@@ -197,7 +197,8 @@ static void map_choose_name(struct daemon *d, struct mpmap *m)
 		return;		/* an adopted or created map keeps its dm name */
 	if (alias->set && alias->text && alias->text[0])
 		a = alias->text;
-	else if (ufn->set && ufn->num && d->bindings && mp_bindings_assign(d->bindings, m->wwid, &a) < 0)
+	else if (ufn->set && ufn->num && d->bindings &&
+		 mp_bindings_assign(d->bindings, &(struct mp_alias_request) { .wwid = m->wwid }, &a) < 0)
 		a = NULL;
 	snprintf(m->name, sizeof(m->name), "%s", a ? a : m->wwid);
 }

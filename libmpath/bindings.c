@@ -19,6 +19,15 @@
 /* multipath-tools numbers aliases with an int and ignores names of more than 7 letters. */
 #define ALIAS_LETTERS_MAX 7
 
+static void file_aliases_clear(struct mp_bindings *b)
+{
+	for (size_t i = 0; i < b->nr_file_aliases; i++)
+		free(b->file_aliases[i]);
+	free(b->file_aliases);
+	b->file_aliases = NULL;
+	b->nr_file_aliases = 0;
+}
+
 void mp_bindings_free(struct mp_bindings *b)
 {
 	if (!b)
@@ -27,9 +36,7 @@ void mp_bindings_free(struct mp_bindings *b)
 		free(b->entries[i].alias);
 		free(b->entries[i].wwid);
 	}
-	for (size_t i = 0; i < b->nr_file_aliases; i++)
-		free(b->file_aliases[i]);
-	free(b->file_aliases);
+	file_aliases_clear(b);
 	free(b->text);
 	free(b->entries);
 	free(b->path);
@@ -225,15 +232,6 @@ static int file_alias_push(struct mp_bindings *b, const char *alias)
 		return -ENOMEM;
 	b->file_aliases[b->nr_file_aliases++] = copy;
 	return 0;
-}
-
-static void file_aliases_clear(struct mp_bindings *b)
-{
-	for (size_t i = 0; i < b->nr_file_aliases; i++)
-		free(b->file_aliases[i]);
-	free(b->file_aliases);
-	b->file_aliases = NULL;
-	b->nr_file_aliases = 0;
 }
 
 /* Report a line whose binding add refused; returns 1 (one line warned about). */

@@ -177,25 +177,3 @@ int mp_referrals_vpd_parse(const uint8_t *page, size_t len, struct mp_referrals_
 	};
 	return 0;
 }
-
-const char *mp_alua_state_name(uint8_t state)
-{
-	switch (state) {
-	case MP_ALUA_ACTIVE_OPTIMIZED:
-		return "active/optimized";
-	case MP_ALUA_ACTIVE_NON_OPTIMIZED:
-		return "active/non-optimized";
-	case MP_ALUA_STANDBY:
-		return "standby";
-	case MP_ALUA_UNAVAILABLE:
-		return "unavailable";
-	case MP_ALUA_LBA_DEPENDENT:
-		return "lba-dependent";
-	case MP_ALUA_OFFLINE:
-		return "offline";
-	case MP_ALUA_TRANSITIONING:
-		return "transitioning";
-	default:
-		return "reserved";
-	}
-}

@@ -5,18 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MP_VPD_REFERRALS 0xb3
+#include "alua.h"
 
-/* Asymmetric access states (SPC-4), as carried by referral and RTPG descriptors. */
-enum mp_alua_state {
-	MP_ALUA_ACTIVE_OPTIMIZED = 0x0,
-	MP_ALUA_ACTIVE_NON_OPTIMIZED = 0x1,
-	MP_ALUA_STANDBY = 0x2,
-	MP_ALUA_UNAVAILABLE = 0x3,
-	MP_ALUA_LBA_DEPENDENT = 0x4,
-	MP_ALUA_OFFLINE = 0xe,
-	MP_ALUA_TRANSITIONING = 0xf,
-};
+#define MP_VPD_REFERRALS 0xb3
 
 /** struct mp_referral_tpg - one target port group of a user data segment, and its state. */
 struct mp_referral_tpg {
@@ -113,6 +104,3 @@ int mp_referral_map_state(const struct mp_referral_map *map, uint64_t lba, uint1
  * Return: 0; -EBADMSG if not page 0xB3 or shorter than 16 bytes.
  */
 int mp_referrals_vpd_parse(const uint8_t *page, size_t len, struct mp_referrals_vpd *ret);
-
-/** mp_alua_state_name() - "active/optimized", "standby", ...; "reserved" for unknown values. */
-const char *mp_alua_state_name(uint8_t state);

@@ -190,13 +190,13 @@ static void map_policy_sync_usability(struct daemon *d, struct mpmap *m)
 
 /* ---- claiming and naming ---- */
 
-/* Whether @name is held by a map of ours or was held by a dm device at start. */
-static bool name_taken(const char *name, void *userdata)
+/* Whether @name is held by another map of ours, or was held by a dm device at start. */
+static bool name_taken(const char *name, const char *wwid, void *userdata)
 {
 	struct daemon *d = userdata;
 
 	for (size_t i = 0; i < d->nr_maps; i++)
-		if (streq(d->maps[i]->name, name) && !streq(d->maps[i]->wwid, name))
+		if (streq(d->maps[i]->name, name) && !streq(d->maps[i]->wwid, wwid))
 			return true;
 	for (size_t i = 0; d->dm_names && d->dm_names[i]; i++)
 		if (streq(d->dm_names[i], name))
@@ -204,20 +204,26 @@ static bool name_taken(const char *name, void *userdata)
 	return false;
 }
 
-/* The map's name: a configured alias, a user-friendly binding, or the WWID. */
+/* The map's name: a configured alias, a user-friendly binding (alias_prefix), or the WWID. */
 static void map_choose_name(struct daemon *d, struct mpmap *m)
 {
 	const struct mp_setting *alias = &m->settings.key[MP_KEY_ALIAS];
 	const struct mp_setting *ufn = &m->settings.key[MP_KEY_USER_FRIENDLY_NAMES];
+	const struct mp_setting *prefix = &m->settings.key[MP_KEY_ALIAS_PREFIX];
+	struct mp_alias_request req = {
+		.wwid = m->wwid, .prefix = prefix->set ? prefix->text : NULL,
+		.taken = name_taken, .userdata = d,
+	};
 	const char *a = NULL;
 
 	if (map_exists(m) || m->origin != MAP_NEW)
 		return;		/* an adopted or created map keeps its dm name */
 	if (alias->set && alias->text && alias->text[0])
 		a = alias->text;
-	else if (ufn->set && ufn->num && d->bindings && mp_bindings_assign(d->bindings, m->wwid, &a) < 0)
+	else if (ufn->set && ufn->num && d->bindings && mp_bindings_assign(d->bindings, &req, &a) < 0)
 		a = NULL;
-	if (a && name_taken(a, d)) {
+	if (a && name_taken(a, m->wwid, d)) {
+		/* a bound name another device holds: never take it (the create would fail anyway) */
 		log_warn("%s: its name %s is held by another dm device; using the WWID", m->wwid, a);
 		a = NULL;
 	}

@@ -458,9 +458,21 @@ static void remove_done(struct daemon *d, struct mpmap *m, struct map_job *j)
 			       j->result == -EBUSY ? "open, or its table still has live paths" : "see above");
 		m->removing = false;
 		map_devs_from_job(m, j);
+		map_job_finished(d, m);
 		return;
 	}
 	log_info("%s: removed, no paths left", m->name);
+	map_devs_from_job(m, j);
+	m->removing = false;
+	if (m->nr_paths > 0) {
+		/* a path came back while the map was being removed: build it again */
+		log_info("%s: %zu path%s came back during the removal; creating it again", m->name,
+			 m->nr_paths, m->nr_paths == 1 ? "" : "s");
+		m->origin = MAP_NEW;
+		m->dirty = true;
+		map_job_finished(d, m);
+		return;
+	}
 	daemon_drop_map(d, m);
 	daemon_publish_later(d);
 }
@@ -491,7 +503,7 @@ static void job_done(struct work_item *w)
 	case JOB_REMOVE:
 		remove_done(d, m, j);
 		map_job_free(j);
-		return;		/* m may be gone */
+		return;		/* m may be gone; when not, remove_done() went on with it */
 	}
 	map_job_free(j);
 	map_job_finished(d, m);

@@ -18,6 +18,7 @@
 #include "map_adopt.h"
 #include "map_plan.h"
 #include "path.h"
+#include "path_tmo.h"
 #include "snapshot.h"
 #include "strbuf.h"
 #include "sysfs.h"
@@ -334,6 +335,8 @@ void maps_path_added(struct daemon *d, struct path *p)
 		return;
 	map_claim_paths(d, m);
 	map_resolve_settings(d, m);
+	for (size_t i = 0; i < m->nr_paths; i++)
+		path_apply_timeouts(d, m->paths[i], &m->settings);
 	map_choose_name(d, m);
 	map_policy_attach(d, m);
 	if (!m->size_sectors)
@@ -547,6 +550,8 @@ void maps_startup(struct daemon *d)
 		if (m->unmanaged)
 			continue;
 		map_resolve_settings(d, m);
+		for (size_t k = 0; k < m->nr_paths; k++)
+			path_apply_timeouts(d, m->paths[k], &m->settings);
 		map_policy_attach(d, m);
 		map_schedule_reload(d, m);
 	}

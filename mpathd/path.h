@@ -26,6 +26,7 @@ struct path {
 	char sg[16];			/* its sg device, "sg3"; "" when it has none */
 	char vpd_wwid[128];		/* the WWID its VPD page 0x83 gave at discovery, for rechecks */
 	int host;			/* SCSI host number, for the per-host devio limit */
+	char tmo_applied[64];		/* the transport timeouts last written (path_tmo.c) */
 
 	/* checker: one test in flight at most (checker.c) */
 	struct daemon *daemon;

@@ -12,6 +12,7 @@
 #include "log.h"
 #include "map.h"
 #include "path.h"
+#include "path_tmo.h"
 #include "reconfigure.h"
 #include "map_policy.h"
 #include "plugins.h"
@@ -37,6 +38,12 @@ static void daemon_apply_globals(struct daemon *d)
 	long long poll = setting_num(d->config, MP_KEY_POLLING_INTERVAL, 5);
 	long long tmo = setting_num(d->config, MP_KEY_CHECKER_TIMEOUT, 30);
 
+	/* multipath-tools' verbosity: 0 errors, 1 warnings, 2-3 path changes, 4+ everything */
+	if (!d->log_level_fixed) {
+		long long v = setting_num(d->config, MP_KEY_VERBOSITY, 2);
+
+		mp_log_set_level(v <= 0 ? MP_LOG_ERR : v == 1 ? MP_LOG_WARN : v <= 3 ? MP_LOG_INFO : MP_LOG_DEBUG);
+	}
 	d->polling_usec = (poll > 0 ? poll : 5) * 1000000ULL;
 	d->checker_timeout_usec = (tmo > 0 ? tmo : 30) * 1000000ULL;
 	/* A failed path keeps a TUR in flight; when that fails fast, try again soon. */
@@ -140,6 +147,8 @@ static bool map_reconfigure_one(struct daemon *d, struct mpmap *m, const struct 
 
 	snprintf(was_selector, sizeof(was_selector), "%s", map_policy_name(m));
 	map_settings_set(m, fresh);
+	for (size_t i = 0; i < m->nr_paths; i++)
+		path_apply_timeouts(d, m->paths[i], fresh);
 	/* a map whose plugin stays is left alone; one whose plugin changed is re-attached */
 	if (map_policy_attach(d, m) < 0)
 		log_warn("%s: out of memory attaching its selector", m->name);

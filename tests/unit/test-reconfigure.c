@@ -15,6 +15,7 @@
 #include "../../mpathd/checker.h"
 #include "../../mpathd/map.h"
 #include "../../mpathd/path.h"
+#include "../../mpathd/path_tmo.h"
 #include "../../mpathd/reconfigure.h"
 #include "../../mpathd/snapshot.h"
 #include "../../mpathd/map_policy.h"
@@ -106,6 +107,11 @@ int map_policy_map_event(struct mpmap *m, int event, struct mpath_sel_actions **
 void map_apply_actions(struct daemon *d, struct mpmap *m, struct mpath_sel_actions *a)
 {
 	assert_null(a);
+}
+
+void path_apply_timeouts(struct daemon *d, struct path *p, const struct mp_map_settings *s)
+{
+	fail_msg("path_apply_timeouts() for a daemon without paths");
 }
 
 /* paths keep their checkers in these tests: the daemon has none */

@@ -176,6 +176,8 @@ void cfg_diag_log(const struct mp_config_diag *diag);
 const struct cfg_keyword *cfg_keyword_find(const char *name, enum cfg_section_kind sec,
 					   bool *known_elsewhere);
 const struct cfg_keyword *cfg_keyword_by_key(enum mp_key key);
+/* A note on how mpathd falls short of a keyword multipath-tools documents, or NULL. */
+const char *cfg_keyword_limit(enum mp_key key);
 bool cfg_keyword_is_foreign(const char *name);
 const char *cfg_section_name(enum cfg_section_kind kind);
 int cfg_parse_value(struct cfg_parser *p, const struct cfg_keyword *kw, const char *text,

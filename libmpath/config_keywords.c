@@ -304,6 +304,33 @@ const char *mp_key_name(enum mp_key key)
 	return kw && key != MP_KEY_COUNT ? kw->name : "?";
 }
 
+/*
+ * Keywords mpathd accepts but does not act on as multipath-tools documents them. Each gives a
+ * warning where it is set (mpathd -t, and the daemon's log at every load); the man page lists
+ * them under LIMITS.
+ */
+static const struct {
+	enum mp_key key;
+	const char *note;
+} keyword_limits[] = {
+	{ MP_KEY_RR_MIN_IO, "applies to bio-based maps only; mpathd loads request-based maps, which use rr_min_io_rq" },
+	{ MP_KEY_RR_WEIGHT, "not implemented: every path gets the same repeat count (rr_min_io_rq)" },
+	{ MP_KEY_SKIP_KPARTX, "not implemented: kpartx runs on every map as udev's rules decide" },
+	{ MP_KEY_DEFERRED_REMOVE, "not implemented: a map in use is kept, and removed once it is unused" },
+	{ MP_KEY_MAX_SECTORS_KB, "not implemented: paths and maps keep the kernel's max_sectors_kb" },
+	{ MP_KEY_DETECT_CHECKER, "not implemented: path_checker is used as configured" },
+	{ MP_KEY_LOG_CHECKER_ERR, "not implemented: every checker failure is logged at info level" },
+	{ MP_KEY_MAX_POLLING_INTERVAL, "not implemented: working paths are tested every polling_interval" },
+};
+
+const char *cfg_keyword_limit(enum mp_key key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(keyword_limits); i++)
+		if (keyword_limits[i].key == key)
+			return keyword_limits[i].note;
+	return NULL;
+}
+
 bool cfg_keyword_is_foreign(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(foreign_keywords); i++)

@@ -204,6 +204,9 @@ static int statement(struct cfg_parser *p, const struct cfg_token *tok, size_t n
 		return report_unknown_keyword(p, name, known);
 	if (n == 1)
 		return cfg_error(p, "missing value for %s", name);
+	/* accepted, so a multipath-tools config loads, but not (or not fully) acted on: say so */
+	if (cfg_keyword_limit(kw->key))
+		cfg_warn(p, "%s: %s", name, cfg_keyword_limit(kw->key));
 	if (kw->flags & CFG_KW_SPLIT) {
 		for (size_t i = 1; i < n && r != -ENOMEM; i++)
 			r = store_value(p, current(p), kw, tok[i].text);

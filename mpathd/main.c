@@ -433,6 +433,7 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			mp_log_set_level(r);
+			d.log_level_fixed = true;
 			break;
 		case 'V': puts("mpathd " MPATH_VERSION); return 0;
 		case 'h': usage(); return 0;

@@ -1273,7 +1273,9 @@ static void test_conf_d(void **state)
 	assert_int_equal(mp_config_load(main_conf, dir, MP_CONFIG_NO_BUILTIN, &cfg, &d), 0);
 	msgs = diag_text(&d);
 	assert_true(strstr(msgs, "conf.d/20-b.conf:3: warning: config_dir is only read from the main file; ignored\n") != NULL);
-	assert_int_equal(d.n_msgs, 1);
+	/* and the note that rr_min_io applies to bio-based maps only */
+	assert_true(strstr(msgs, "multipath.conf:3: warning: rr_min_io: applies to bio-based maps only") != NULL);
+	assert_int_equal(d.n_msgs, 2);
 	resolve(cfg, &(struct mp_path_ident) { 0 }, &s);
 	assert_setting(&s, MP_KEY_NO_PATH_RETRY, "queue", "(20-b.conf:2)");
 	assert_setting(&s, MP_KEY_FAILBACK, "7", "(10-a.conf:4)");

@@ -56,11 +56,45 @@ static int write_temp(int fd, const char *path, const char *data, size_t len, mo
 	return fsync(fd) < 0 ? -errno : 0;
 }
 
+static mp_file_writer_fn writer;
+static void *writer_data;
+
+void mp_file_set_writer(mp_file_writer_fn fn, void *userdata)
+{
+	writer = fn;
+	writer_data = userdata;
+}
+
 int mp_file_write_atomic(const char *path, const char *data, size_t len, mode_t mode)
+{
+	return writer ? writer(path, data, len, mode, writer_data) : mp_file_replace_now(path, data, len, mode);
+}
+
+static int mkdir_parents(const char *path)
+{
+	_cleanup_free_ char *p = strdup(path);
+
+	if (!p)
+		return -ENOMEM;
+	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(p, 0700) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	return 0;
+}
+
+int mp_file_replace_now(const char *path, const char *data, size_t len, mode_t mode)
 {
 	_cleanup_free_ char *tmp = NULL;
 	int fd, r;
 
+	if (!data)
+		return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
+	r = mkdir_parents(path);
+	if (r < 0)
+		return r;
 	if (asprintf(&tmp, "%s.XXXXXX", path) < 0)
 		return -ENOMEM;
 	fd = mkostemp(tmp, O_CLOEXEC);

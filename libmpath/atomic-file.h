@@ -6,17 +6,37 @@
 #include <sys/types.h>
 
 /**
- * mp_file_write_atomic() - replace @path with @len bytes of @data.
- * @path: the file; its folder must exist.
- * @data: the new content.
+ * mp_file_replace_now() - replace @path with @len bytes of @data, or remove it.
+ * @path: the file; missing folders above it are created (mode 0700).
+ * @data: the new content; NULL removes the file (a missing file is fine).
  * @len: its length.
  * @mode: permissions for a new file; an existing file keeps its own.
  *
  * Writes "<path>.XXXXXX" in the same folder, fsyncs it, renames it over
  * @path and fsyncs the folder, so a crash leaves either the old or the new
- * content, never a mix. The temp file is removed on failure.
+ * content, never a mix. The temp file is removed on failure. This blocks
+ * for as long as the disk takes.
  *
  * Return: 0 or -errno.
+ */
+int mp_file_replace_now(const char *path, const char *data, size_t len, mode_t mode);
+
+/**
+ * typedef mp_file_writer_fn - replaces files for mp_file_write_atomic(): the daemon's
+ * writer queues the write (mp_file_replace_now()) to a worker and returns at once.
+ * Same arguments and return as mp_file_replace_now(); it must copy @data.
+ */
+typedef int (*mp_file_writer_fn)(const char *path, const char *data, size_t len, mode_t mode,
+				 void *userdata);
+
+/** mp_file_set_writer() - route mp_file_write_atomic() through @fn (NULL: write at once). */
+void mp_file_set_writer(mp_file_writer_fn fn, void *userdata);
+
+/**
+ * mp_file_write_atomic() - replace (or with @data NULL remove) a state file: through the
+ * writer mp_file_set_writer() installed, else mp_file_replace_now() at once.
+ *
+ * Return: 0 or -errno (with a writer: only errors it can see at once).
  */
 int mp_file_write_atomic(const char *path, const char *data, size_t len, mode_t mode);
 

@@ -167,21 +167,6 @@ static int host_state_load(const struct mpath_sel_host *host, const char *key, c
 }
 
 /* Create the folders above @path that are missing (mode 0700). */
-static int mkdir_parents(const char *path)
-{
-	_cleanup_free_ char *p = strdup(path);
-
-	if (!p)
-		return -ENOMEM;
-	for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	return 0;
-}
-
 static int host_state_save(const struct mpath_sel_host *host, const char *key, const char *text,
 			   size_t len)
 {
@@ -192,14 +177,8 @@ static int host_state_save(const struct mpath_sel_host *host, const char *key, c
 	k = mp_selector_state_path(r->state_dir, host->plugin_name, key, &path);
 	if (k < 0)
 		return k;
-	if (!text) {
-		if (unlink(path) < 0 && errno != ENOENT)
-			return log_warn_errno(errno, "selector %s: cannot remove %s", host->plugin_name, path);
-		return 0;
-	}
-	k = mkdir_parents(path);
-	if (k >= 0)
-		k = mp_file_write_atomic(path, text, len, 0600);
+	/* text NULL removes the file; the daemon's writer does either off its loop */
+	k = mp_file_write_atomic(path, text, len, 0600);
 	if (k < 0)
 		return log_warn_errno(k, "selector %s: cannot write state file %s", host->plugin_name, path);
 	return 0;

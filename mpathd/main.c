@@ -31,6 +31,7 @@
 #include "plugins.h"
 #include "workers.h"
 #include "snapshot.h"
+#include "state_files.h"
 #include "strbuf.h"
 #include "util.h"
 #include "wwids.h"
@@ -316,6 +317,8 @@ static int daemon_setup(struct daemon *d, const char *socket_path, const char *s
 		return log_err_errno(r, "dm workers");
 	if ((r = devio_start(d)) < 0)
 		return log_err_errno(r, "device I/O workers");
+	state_files_start(d);
+	state_created_load(d);
 	if ((r = maps_adopt_existing(d)) < 0)
 		return r;
 	/* Subscribe before enumerating, so nothing that appears in between is missed. */
@@ -340,6 +343,7 @@ static void daemon_teardown(struct daemon *d)
 		checker_stop(d->paths[i]);
 	if (d->event && d->jobs)
 		maps_queueing_at_stop(d);
+	state_files_stop(d);
 	devio_stop(d);
 	/* plugins save their state in map_detach(); the maps themselves stay as they are */
 	plugins_stop(d);

@@ -21,6 +21,7 @@
 #include "map_plan.h"
 #include "path.h"
 #include "snapshot.h"
+#include "state_files.h"
 #include "strbuf.h"
 #include "sysfs.h"
 #include "util.h"
@@ -440,8 +441,10 @@ static void sync_done(struct daemon *d, struct mpmap *m, struct map_job *j)
 				 j->devs[j->nr_devs - 1].created ? "created" : "reloaded", m->nr_paths);
 		else
 			log_debug("%s: the kernel already has this stack; nothing loaded", m->name);
-		if (j->devs[j->nr_devs - 1].created)
+		if (j->devs[j->nr_devs - 1].created) {
 			m->origin = MAP_CREATED;
+			state_created_set(d, m->name, true);
+		}
 		/* first, so group numbers in what status changes trigger refer to this table */
 		map_policy_map_event(m, MPATH_SEL_MAP_LOADED, &a);
 		if (a && !loaded)
@@ -462,6 +465,7 @@ static void remove_done(struct daemon *d, struct mpmap *m, struct map_job *j)
 		return;
 	}
 	log_info("%s: removed, no paths left", m->name);
+	state_created_set(d, m->name, false);
 	map_devs_from_job(m, j);
 	m->removing = false;
 	if (m->nr_paths > 0) {

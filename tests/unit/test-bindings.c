@@ -494,10 +494,13 @@ static void test_atomic_save(void **state)
 	assert_int_equal(stat(f->path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0640);
 
-	/* A folder that does not exist: the new binding is not kept. */
-	snprintf(path, sizeof(path), "%s/missing/bindings", f->dir);
+	/* A folder that cannot be made (a file is in the way): the new binding is not kept. */
+	snprintf(path, sizeof(path), "%s/blocker/bindings", f->dir);
 	assert_int_equal(mp_bindings_load(path, "mpath", &lost), 0);
-	assert_int_equal(assign(lost, "w1", &alias), -ENOENT);
+	snprintf(path, sizeof(path), "%s/blocker", f->dir);
+	write_file(path, "");
+	assert_int_equal(assign(lost, "w1", &alias), -ENOTDIR);
+	unlink(path);
 	assert_int_equal(lost->nr, 0);
 	assert_null(mp_bindings_alias(lost, "w1"));
 	assert_non_null(strstr(logged, "Failed to save bindings"));

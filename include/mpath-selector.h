@@ -305,6 +305,9 @@ struct mpath_sel_segment {
  *	@segment_period blocks and the pattern repeats over the LUN.
  * @priv: what map_attach() returned in *ret_priv.
  * @host_data: the daemon's; plugins must not touch it.
+ * @active_group: the group (0-based) of the top multipath device the kernel sends I/O
+ *	to, by its last status; -1 when unknown (before the first status, or for a stack).
+ *	Appended in ABI version 1: a plugin built against an older header never reads it.
  */
 struct mpath_sel_map {
 	const struct mpath_sel_host *host;
@@ -321,6 +324,7 @@ struct mpath_sel_map {
 	uint64_t segment_period;
 	void *priv;
 	void *host_data;
+	int active_group;
 };
 
 /**

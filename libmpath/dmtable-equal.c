@@ -203,10 +203,17 @@ static bool group_equal(const struct mp_table_group *a, const struct mp_table_gr
 	if (rules ? !rules->group_args_equal(a->selector_args, b->selector_args)
 		  : !mp_strv_equal(a->selector_args, b->selector_args) || a->nr_path_args != b->nr_path_args)
 		return false;
+	/*
+	 * The same paths with the same arguments, in any order: the order within a group only
+	 * decides where a path selector starts, and two daemons list paths in their own order.
+	 */
 	for (size_t i = 0; i < a->nr_paths; i++) {
-		const struct mp_table_path *pa = &a->paths[i], *pb = &b->paths[i];
+		const struct mp_table_path *pa = &a->paths[i], *pb = NULL;
 
-		if (!dev_equal(pa->dev, pb->dev))
+		for (size_t k = 0; k < b->nr_paths && !pb; k++)
+			if (dev_equal(pa->dev, b->paths[k].dev))
+				pb = &b->paths[k];
+		if (!pb)
 			return false;
 		if (rules ? !rules->path_args_equal(pa->args, pb->args) : !mp_strv_equal(pa->args, pb->args))
 			return false;

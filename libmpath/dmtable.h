@@ -144,7 +144,7 @@ int mp_table_parse(const char *params, struct mp_table **ret);
  *
  * Compares features by meaning (order, case, "pg_init_retries 0",
  * "queue_mode rq|mq" and the flags implied by "queue_mode bio" do not
- * matter), the hardware handler by name only, groups and paths in order,
+ * matter), the hardware handler by name only, groups in order and the paths of each group in any order,
  * and selector and path arguments as the kernel normalizes them for the
  * known selectors (see the top of this header); unknown selectors'
  * arguments are compared word by word.

@@ -160,6 +160,36 @@ static void vpd83_fill(struct mp_topo_path *p, struct mp_path_facts *f)
 	mp_vpd83_release(&vpd);
 }
 
+/* Byte 5 of the standard INQUIRY data the kernel cached ("inquiry"): TPGS in bits 4-5. */
+static int inquiry_tpgs(const char *dev)
+{
+	char path[PATH_MAX];
+	unsigned char inq[8];
+	_cleanup_close_ int fd = -1;
+
+	if (mp_sysfs_path(path, sizeof(path), "block/%s/device/inquiry", dev) < 0)
+		return -1;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || read(fd, inq, sizeof(inq)) < 6)
+		return -1;
+	return (inq[5] >> 4) & 0x3;
+}
+
+int mp_path_read_alua(const char *dev, struct mp_path_alua *ret)
+{
+	struct mp_path_alua a = { .tpgs = -1 };
+
+	if (!dev_name_valid(dev))
+		return -EINVAL;
+	a.tpgs = inquiry_tpgs(dev);
+	read_attr(a.dh_state, sizeof(a.dh_state), "block/%s/device/dh_state", dev);
+	/* both read -EINVAL (so empty) while no device handler is attached */
+	read_attr(a.access_state, sizeof(a.access_state), "block/%s/device/access_state", dev);
+	read_attr(a.preferred_path, sizeof(a.preferred_path), "block/%s/device/preferred_path", dev);
+	*ret = a;
+	return 0;
+}
+
 int mp_path_read_state(const char *dev, char *buf, size_t len)
 {
 	char rel[64];
@@ -206,6 +236,7 @@ int mp_path_read_facts(const char *dev, struct mp_topo_path *ret, struct mp_path
 	p.size_sectors = strtoull(size, NULL, 10);
 	transport_fill(&p, f.host);
 	vpd83_fill(&p, &f);
+	mp_path_read_alua(dev, &f.alua);
 	if (mp_sg_dev_for_block(NULL, dev, f.sg, sizeof(f.sg)) < 0)
 		f.sg[0] = '\0';
 	*ret = p;

@@ -7,17 +7,40 @@
 #include "topology.h"
 
 /**
+ * struct mp_path_alua - what sysfs says about a path's ALUA state (kernel memory only).
+ * @tpgs: the TPGS field of the standard INQUIRY data the kernel keeps (0 none, 1 implicit,
+ *	2 explicit, 3 both), -1 when unknown.
+ * @dh_state: the device handler attached ("alua", "rdac", "detached"...), "" when unknown.
+ * @access_state: the ALUA handler's access_state ("active/optimized"...), "" without one.
+ * @preferred_path: its preferred_path ("0", "1"), "" without one.
+ */
+struct mp_path_alua {
+	int tpgs;
+	char dh_state[16];
+	char access_state[32];
+	char preferred_path[8];
+};
+
+/**
+ * mp_path_read_alua() - read @dev's ALUA attributes into @ret (never sends a command).
+ * Return: 0, or -EINVAL for a bad name.
+ */
+int mp_path_read_alua(const char *dev, struct mp_path_alua *ret);
+
+/**
  * struct mp_path_facts - a path's facts beyond its published topology entry.
  * @sg: its sg device ("sg3"), "" when it has none.
  * @host: the SCSI host number, -1 when unknown.
  * @vpd83: the raw VPD page 0x83 the kernel cached (vpd_pg83), for WWIDs and port groups.
  * @vpd83_len: its length; 0 when the kernel has none.
+ * @alua: the ALUA attributes.
  */
 struct mp_path_facts {
 	char sg[16];
 	int host;
 	unsigned char vpd83[1024];
 	size_t vpd83_len;
+	struct mp_path_alua alua;
 };
 
 /**

@@ -50,7 +50,8 @@ struct mp_topo_path {
 	enum mp_dm_path_state dm_state;
 	enum mp_checker_state checker_state;
 	unsigned fail_count;		/* from the dm status line */
-	int priority;			/* selector priority; 0 when unused */
+	int priority;			/* from the prioritizer; 0 when unknown */
+	char prio_source[40];		/* the prioritizer: "alua", "sysfs (detected)", "const" */
 	uint64_t last_change_usec;	/* CLOCK_MONOTONIC of the last state change */
 };
 

@@ -142,6 +142,9 @@ static void checker_req_run(struct devio_req *io)
 		req->dev_state[0] = '\0';
 	if (req->verify_identity && req->state == MP_CHK_READY && req->sg[0])
 		identity_read(req);
+	prio_sample_read(req->dev, req->sg, req->tpg,
+			 req->want_rtpg && (req->state == MP_CHK_READY || req->state == MP_CHK_GHOST),
+			 req->timeout_ms, &req->prio);
 }
 
 static void checker_req_done(struct devio_req *io)
@@ -160,6 +163,8 @@ static void checker_req_done(struct devio_req *io)
 			free(req);
 			return;
 		}
+		if (path_prio_update(io->daemon, p, &req->prio) && p->map)
+			map_schedule_reload(io->daemon, p->map);	/* regroup by the new priority */
 		checker_done(io->daemon, p, req->state, req->busy, io->elapsed_usec);
 	}
 	free(req);
@@ -185,6 +190,8 @@ static int checker_submit(struct daemon *d, struct path *p)
 	/* before a failed path is reinstated, make sure it is still the same LUN */
 	req->verify_identity = p->info.checker_state == MP_CHK_FAULTY ||
 			       p->info.dm_state == MP_DM_PATH_FAILED;
+	req->tpg = p->info.tpg;
+	req->want_rtpg = path_prio_wants_rtpg(p);
 	req->io.run = checker_req_run;
 	req->io.done = checker_req_done;
 	req->io.host = p->host;

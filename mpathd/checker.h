@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "devio.h"
+#include "path_prio.h"
 #include "topology.h"
 
 struct daemon;
@@ -36,6 +37,9 @@ struct checker_req {
 	char dev_state[16];
 	bool verify_identity;
 	char vpd_wwid[128];	/* from a fresh INQUIRY of VPD page 0x83; "" when not read */
+	int tpg;
+	bool want_rtpg;
+	struct prio_sample prio;	/* priority inputs, read after the test */
 };
 
 /**

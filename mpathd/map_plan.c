@@ -9,6 +9,7 @@
 #include "map.h"
 #include "map_plan.h"
 #include "path.h"
+#include "prio.h"
 #include "util.h"
 #include "words.h"
 
@@ -49,17 +50,39 @@ static int table_add_features(struct mp_table *t, const struct mp_map_settings *
 	return r;
 }
 
-/* "1 alua": the first word counts the handler's name and arguments. */
-static int table_set_hwhandler(struct mp_table *t, const struct mp_map_settings *s)
+/*
+ * The hardware handler as multipath-tools selects it: the one the kernel attached to the
+ * paths (it keeps it anyway), else the configured one, else "1 alua" when every path does ALUA;
+ * a configured "1 alua" becomes none when not every path does.
+ */
+static int hwhandler_select(const struct mpmap *m, char *buf, size_t len)
 {
-	const struct mp_setting *h = &s->key[MP_KEY_HARDWARE_HANDLER];
+	const struct mp_setting *h = &m->settings.key[MP_KEY_HARDWARE_HANDLER];
+	_cleanup_free_ int *tpgs = calloc(m->nr_paths ? m->nr_paths : 1, sizeof(*tpgs));
+	_cleanup_free_ const char **dh = calloc(m->nr_paths ? m->nr_paths : 1, sizeof(*dh));
+
+	if (!tpgs || !dh)
+		return -ENOMEM;
+	for (size_t i = 0; i < m->nr_paths; i++) {
+		tpgs[i] = m->paths[i]->tpgs;
+		dh[i] = m->paths[i]->dh_state[0] ? m->paths[i]->dh_state : NULL;
+	}
+	return mp_hwhandler_select(tpgs, dh, m->nr_paths, true,
+				   h->set && h->kind != MP_ORIGIN_COMPILED ? h->text : NULL, buf, len);
+}
+
+/* "1 alua": the first word counts the handler's name and arguments. */
+static int table_set_hwhandler(struct mp_table *t, const struct mpmap *m)
+{
 	_cleanup_strv_ char **args = NULL;
 	struct mp_words w = { 0 };
+	char text[64];
 	int r;
 
-	if (!h->set || !h->text)
-		return 0;
-	r = mp_words_split(h->text, &w);
+	r = hwhandler_select(m, text, sizeof(text));
+	if (r < 0)
+		return r;
+	r = mp_words_split(text, &w);
 	if (r < 0)
 		return r;
 	for (size_t i = 2; r >= 0 && i < w.n; i++)
@@ -93,7 +116,7 @@ static int multipath_params(const struct mpmap *m, const struct mpath_sel_layout
 	if (r >= 0)
 		r = table_add_features(t, &m->settings);
 	if (r >= 0)
-		r = table_set_hwhandler(t, &m->settings);
+		r = table_set_hwhandler(t, m);
 	if (r >= 0)
 		r = mp_sel_layout_fill_table(l, dev, view, t);
 	if (r >= 0)

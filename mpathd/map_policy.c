@@ -105,6 +105,17 @@ static struct mpath_sel_path view_path(struct path *p, bool removed)
 	};
 }
 
+/* The group of the top multipath device the kernel uses, by the last status; -1 when unknown. */
+static int map_active_group(const struct mpmap *m)
+{
+	const struct map_dev *top = map_top(m);
+
+	for (size_t g = 0; top && top->type == MP_SEL_DEVICE_MULTIPATH && g < top->nr_groups; g++)
+		if (top->groups[g].state == MP_PG_ACTIVE)
+			return (int)g;
+	return -1;
+}
+
 /*
  * The view of @m. @extra is a path the event is about: it is appended when it is no longer
  * (or not yet) in @m, and shown unusable when @extra_removed. Paths 0..nr_paths-1 are
@@ -140,6 +151,7 @@ static int view_build(struct mpmap *m, struct path *extra, bool extra_removed, s
 		.size_sectors = m->size_sectors, .block_size = 512,
 		.paths = v->paths, .nr_paths = n,
 		.priv = m->policy.priv, .host_data = m,
+		.active_group = map_active_group(m),
 	};
 	view_ids(v);
 	return 0;

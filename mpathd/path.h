@@ -28,6 +28,12 @@ struct path {
 	int host;			/* SCSI host number, for the per-host devio limit */
 	char tmo_applied[64];		/* the transport timeouts last written (path_tmo.c) */
 
+	/* priority (path_prio.c): the prioritizer chosen, TPGS as ALUA detection found it */
+	char prio_name[24];
+	bool prio_known;
+	int tpgs;			/* enum mp_tpgs; MP_TPGS_UNDEF until known */
+	char dh_state[16];		/* the device handler the kernel attached ("alua"...) */
+
 	/* checker: one test in flight at most (checker.c) */
 	struct daemon *daemon;
 	const struct checker_ops *checker;	/* NULL: not checked (path_checker none, or no device) */

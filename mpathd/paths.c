@@ -20,10 +20,15 @@
 #include "map.h"
 #include "path.h"
 #include "path_facts.h"
+#include "path_prio.h"
+#include "prio.h"
 #include "snapshot.h"
 #include "util.h"
 #include "vpd.h"
 #include "words.h"
+
+/* RTPG at discovery: an answer for the first table, but no long wait for a dead path. */
+#define DISCOVERY_RTPG_TIMEOUT_MS	5000
 
 /* A discovery in flight: what udev said, and what the worker read. */
 struct discovery {
@@ -35,6 +40,7 @@ struct discovery {
 	struct mp_topo_path info;
 	struct mp_path_facts facts;
 	char vpd_wwid[128];
+	struct prio_sample prio;
 };
 
 static void discovery_free(struct discovery *disc)
@@ -96,8 +102,12 @@ static void discovery_run(struct devio_req *io)
 	struct discovery *disc = container_of(io, struct discovery, io);
 
 	disc->result = mp_path_read_facts(disc->dev, &disc->info, &disc->facts);
-	if (disc->result >= 0)
-		path_vpd_wwid(disc->facts.vpd83, disc->facts.vpd83_len, disc->vpd_wwid, sizeof(disc->vpd_wwid));
+	if (disc->result < 0)
+		return;
+	path_vpd_wwid(disc->facts.vpd83, disc->facts.vpd83_len, disc->vpd_wwid, sizeof(disc->vpd_wwid));
+	/* ALUA devices answer RTPG once here, so the first table has the right groups */
+	prio_sample_read(disc->dev, disc->facts.sg, disc->info.tpg, disc->facts.alua.tpgs > 0,
+			 DISCOVERY_RTPG_TIMEOUT_MS, &disc->prio);
 }
 
 static int path_new(const struct discovery *disc, struct path **ret)
@@ -115,6 +125,7 @@ static int path_new(const struct discovery *disc, struct path **ret)
 		p->devt = makedev(maj, min);
 	p->info.checker_state = MP_CHK_UNCHECKED;
 	p->info.last_change_usec = now_usec();
+	p->tpgs = MP_TPGS_UNDEF;
 	*ret = p;
 	return 0;
 }
@@ -163,6 +174,8 @@ static void path_changed(struct daemon *d, struct path *p, const struct discover
 		}
 		return;
 	}
+	if (path_prio_update(d, p, &disc->prio) && p->map)
+		map_schedule_reload(d, p->map);
 	checker_kick(d, p);
 }
 
@@ -180,8 +193,10 @@ static void discovery_done(struct devio_req *io)
 		log_debug_errno(disc->result, "%s: not a usable path", disc->dev);
 	else if (p && !p->gone)
 		path_changed(d, p, disc);
-	else if (!p && path_new(disc, &fresh) >= 0)
+	else if (!p && path_new(disc, &fresh) >= 0) {
+		path_prio_update(d, fresh, &disc->prio);
 		path_added(d, fresh, disc->by_admin);
+	}
 	discovery_free(disc);
 	if (d->discoveries == 0)
 		daemon_discovery_settled(d);

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "map.h"
 #include "mpath-config.h"
+#include "plugin_builtin.h"
 #include "plugins.h"
 #include "selector_layout.h"
 #include "selector_load.h"
@@ -58,75 +59,6 @@ static int host_setting(const struct mpath_sel_host *host, const struct mpath_se
 	return -ENOENT;
 }
 
-/* ---- the built-in plugin: multipath-tools' grouping by path_grouping_policy ---- */
-
-static int builtin_cmp(const void *a, const void *b, void *arg)
-{
-	const struct mpath_sel_map *map = arg;
-	const struct mpath_sel_path *x = &map->paths[*(const size_t *)a];
-	const struct mpath_sel_path *y = &map->paths[*(const size_t *)b];
-
-	if (x->tpg != y->tpg)
-		return x->tpg < y->tpg ? -1 : 1;
-	return strcmp(x->hctl, y->hctl);
-}
-
-static int builtin_build_layout(const struct mpath_sel_map *map, struct mpath_sel_layout *l)
-{
-	const struct mpath_sel_host *h = map->host;
-	const struct mp_map_settings *s = &((const struct mpmap *)map->host_data)->settings;
-	const struct mp_setting *ps = &s->key[MP_KEY_PATH_SELECTOR];
-	const struct mp_setting *pg = &s->key[MP_KEY_PATH_GROUPING_POLICY];
-	long long pgp = pg->set ? pg->num : MP_PGP_FAILOVER;
-	long long rq = s->key[MP_KEY_RR_MIN_IO_RQ].set ? s->key[MP_KEY_RR_MIN_IO_RQ].num : 1;
-	_cleanup_free_ size_t *order = NULL;
-	_cleanup_strv_ char **sw = NULL;
-	struct mp_words w = { 0 };
-	char repeat[24];
-	int dev, g = -1, r;
-
-	r = mp_words_split(ps->set && ps->text ? ps->text : "service-time 0", &w);
-	if (r < 0)
-		return r;
-	for (size_t i = 0; r == 0 && i < w.n; i++)
-		r = mp_strv_push(&sw, w.v[i]);
-	mp_words_release(&w);
-	if (r < 0 || !sw)
-		return r < 0 ? r : -EINVAL;
-	snprintf(repeat, sizeof(repeat), "%lld", rq > 0 ? rq : 1);
-	const char *args[] = { repeat, streq(sw[0], "service-time") ? "1" : NULL, NULL };
-	const char *const *sel_args = sw[1] && sw[2] ? (const char *const *)&sw[2] : NULL;
-	unsigned npa = streq(sw[0], "service-time") ? 2 : 1;
-
-	dev = h->layout_add_multipath(l, NULL);
-	if (dev < 0)
-		return dev;
-	order = calloc(map->nr_paths ? map->nr_paths : 1, sizeof(*order));
-	if (!order)
-		return -ENOMEM;
-	for (size_t i = 0; i < map->nr_paths; i++)
-		order[i] = i;
-	qsort_r(order, map->nr_paths, sizeof(*order), builtin_cmp, (void *)map);
-	for (size_t i = 0; i < map->nr_paths; i++) {
-		const struct mpath_sel_path *p = &map->paths[order[i]];
-
-		if (g < 0 || pgp == MP_PGP_FAILOVER ||
-		    (pgp == MP_PGP_GROUP_BY_TPG && p->tpg != map->paths[order[i - 1]].tpg))
-			g = h->layout_add_group(l, dev, sw[0], sel_args, npa);
-		r = g < 0 ? g : h->layout_add_path(l, dev, g, order[i], args);
-		if (r < 0)
-			return r;
-	}
-	return 0;
-}
-
-static const struct mpath_selector_ops builtin_ops = {
-	.abi_version = MPATH_SELECTOR_ABI_VERSION,
-	.name = PLUGIN_BUILTIN,
-	.description = "built-in: groups by path_grouping_policy, like multipath-tools",
-	.build_layout = builtin_build_layout,
-};
-
 /* ---- the registry ---- */
 
 static int registry_open(void)
@@ -142,7 +74,7 @@ static int registry_open(void)
 				     host_setting, &plugins.registry);
 	if (r < 0)
 		return r;
-	r = mp_selector_registry_add_builtin(plugins.registry, &builtin_ops);
+	r = mp_selector_registry_add_builtin(plugins.registry, &plugin_builtin_ops);
 	if (r < 0)
 		plugins.registry = mp_selector_registry_free(plugins.registry);
 	return r;

@@ -235,8 +235,11 @@ static void test_equal_differences(void **state)
 	const char *base = "1 queue_if_no_path 1 alua 2 1 round-robin 0 2 1 8:16 1 8:32 1 round-robin 0 1 1 8:48 1";
 
 	assert_true(tables_equal(base, base, MP_TABLE_EQ_INITIAL_GROUP));
-	/* Path order is the selector's order. */
-	assert_false(tables_equal(base, "1 queue_if_no_path 1 alua 2 1 round-robin 0 2 1 8:32 1 8:16 1 "
+	/* Path order within a group only says where the selector starts: not a difference. */
+	assert_true(tables_equal(base, "1 queue_if_no_path 1 alua 2 1 round-robin 0 2 1 8:32 1 8:16 1 "
+				 "round-robin 0 1 1 8:48 1", 0));
+	/* Another path is. */
+	assert_false(tables_equal(base, "1 queue_if_no_path 1 alua 2 1 round-robin 0 2 1 8:32 1 8:64 1 "
 				  "round-robin 0 1 1 8:48 1", 0));
 	/* Group order is priority. */
 	assert_false(tables_equal(base, "1 queue_if_no_path 1 alua 2 1 round-robin 0 1 1 8:48 1 "

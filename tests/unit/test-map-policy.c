@@ -181,7 +181,8 @@ static void test_builtin_group_by_tpg(void **state)
 	configure("defaults {\n path_grouping_policy group_by_tpg\n path_selector \"round-robin 0\"\n"
 		  " rr_min_io_rq 3\n}\n");
 	assert_string_equal(map_policy_name(&fx.map), "path-grouping");
-	expect_table("0 0 2 1 round-robin 0 1 1 8:48 3 round-robin 0 2 1 8:16 3 8:32 3");
+	/* multipath-tools' order: equal priorities, so the group with more usable paths first */
+	expect_table("0 0 2 1 round-robin 0 2 1 8:16 3 8:32 3 round-robin 0 1 1 8:48 3");
 }
 
 /* multibus without a selector keyword: the round-robin plugin. */
@@ -299,6 +300,59 @@ static void test_failover_priority_through_glue(void **state)
 	mp_sel_actions_free(a);
 }
 
+/* group_by_prio: groups by priority, best first; failback immediate switches back to it. */
+static void test_builtin_group_by_prio_failback(void **state)
+{
+	struct mpath_sel_actions *a = NULL;
+	struct mp_topo_group groups[2] = { 0 };
+	struct map_dev top = { .type = MP_SEL_DEVICE_MULTIPATH, .groups = groups, .nr_groups = 2 };
+
+	fx.paths[0].info.priority = 50;		/* sdc: active/optimized */
+	fx.paths[1].info.priority = 10;		/* sdb: non-optimized */
+	fx.paths[2].info.priority = 50;		/* sdd: active/optimized */
+	configure("defaults {\n path_grouping_policy group_by_prio\n failback immediate\n"
+		  " path_selector \"round-robin 0\"\n}\n");
+	expect_table("0 0 2 1 round-robin 0 2 1 8:48 1 8:32 1 round-robin 0 1 1 8:16 1");
+
+	/* the kernel went to group 2 while the optimized paths were down; one comes back */
+	fx.map.devs = &top;
+	fx.map.nr_devs = 1;
+	groups[0].state = MP_PG_ENABLED;
+	groups[1].state = MP_PG_ACTIVE;
+	assert_int_equal(map_policy_path_event(&fx.map, &fx.paths[0], MPATH_SEL_PATH_USABLE, &a), 0);
+	assert_non_null(a);
+	assert_int_equal(a->nr_messages, 1);
+	assert_string_equal(a->messages[0].text, "switch_group 1");
+	a = mp_sel_actions_free(a);
+
+	/* already on the best group: nothing to do */
+	groups[0].state = MP_PG_ACTIVE;
+	groups[1].state = MP_PG_ENABLED;
+	assert_int_equal(map_policy_path_event(&fx.map, &fx.paths[0], MPATH_SEL_PATH_USABLE, &a), 0);
+	assert_true(!a || a->nr_messages == 0);
+	mp_sel_actions_free(a);
+	fx.map.devs = NULL;
+	fx.map.nr_devs = 0;
+}
+
+/* failback manual (the default): no switch back. */
+static void test_builtin_failback_manual(void **state)
+{
+	struct mpath_sel_actions *a = NULL;
+	struct mp_topo_group groups[3] = { 0 };
+	struct map_dev top = { .type = MP_SEL_DEVICE_MULTIPATH, .groups = groups, .nr_groups = 3 };
+
+	configure("defaults {\n path_grouping_policy failover\n}\n");
+	fx.map.devs = &top;
+	fx.map.nr_devs = 1;
+	groups[1].state = MP_PG_ACTIVE;
+	assert_int_equal(map_policy_path_event(&fx.map, &fx.paths[2], MPATH_SEL_PATH_USABLE, &a), 0);
+	assert_true(!a || a->nr_messages == 0);
+	mp_sel_actions_free(a);
+	fx.map.devs = NULL;
+	fx.map.nr_devs = 0;
+}
+
 /* Reconfigure to another selector: the map moves to it. */
 static void test_reattach(void **state)
 {
@@ -323,6 +377,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_plugin_reported_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failover_priority_through_glue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reattach, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_builtin_group_by_prio_failback, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_builtin_failback_manual, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -275,7 +275,7 @@ static size_t topology_nr_paths(const struct mp_topology *t)
 
 static const char *const paths_header[] = {
 	"hcil", "dev", "dev_t", "dm_st", "chk_st", "dev_st", "map", "tpg", "transport", "iface",
-	"portal", "prio",
+	"portal", "prio", "prio_by", "wwid_by",
 };
 
 static void paths_row(struct table *tb, size_t row, const struct mp_topo_path *p,
@@ -296,6 +296,8 @@ static void paths_row(struct table *tb, size_t row, const struct mp_topo_path *p
 	table_set(tb, row, 9, "%s", p->iscsi_iface);
 	table_set(tb, row, 10, "%s", p->iscsi_portal);
 	table_set(tb, row, 11, "%d", p->priority);
+	table_set(tb, row, 12, "%s", p->prio_source[0] ? p->prio_source : "-");
+	table_set(tb, row, 13, "%s", p->wwid_source[0] ? p->wwid_source : "-");
 }
 
 int mp_topology_print_paths(const struct mp_topology *t, struct strbuf *out)
@@ -390,6 +392,8 @@ static void json_path(struct mp_json *j, const struct mp_topo_path *p, bool with
 	mp_json_kv_string(j, "checker_state", mp_checker_state_name(p->checker_state));
 	mp_json_kv_uint(j, "fail_count", p->fail_count);
 	mp_json_kv_int(j, "priority", p->priority);
+	mp_json_kv_string(j, "priority_source", p->prio_source);
+	mp_json_kv_string(j, "wwid_source", p->wwid_source);
 	json_kv_optional_int(j, "tpg", p->tpg);
 	json_kv_optional_int(j, "relative_port", p->relative_port);
 	mp_json_kv_string(j, "transport", p->transport);
@@ -397,6 +401,7 @@ static void json_path(struct mp_json *j, const struct mp_topo_path *p, bool with
 	mp_json_kv_string(j, "iscsi_iface", p->iscsi_iface);
 	mp_json_kv_string(j, "iscsi_portal", p->iscsi_portal);
 	mp_json_kv_string(j, "iscsi_target", p->iscsi_target);
+	mp_json_kv_string(j, "iscsi_netdev", p->iscsi_netdev);
 	mp_json_kv_uint(j, "last_change_usec", p->last_change_usec);
 	if (with_map)
 		mp_json_kv_string(j, "map", m ? m->name : NULL);

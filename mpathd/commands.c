@@ -11,6 +11,10 @@
  *                                  "undef" for checker states (`-l`); MAP may be
  *                                  an alias, WWID, dm-N or one of its paths
  *   show paths                     one path per row, unclaimed paths last
+ *   show paths [raw] format FMT    one line per path through multipathd's wildcards
+ *                                  (%d dev, %w WWID, %t dm state, %T checker state...;
+ *                                  libmpath/topology_format.h), in columns, or raw
+ *   show maps [raw] format FMT     the same for maps (%n name, %w WWID, %d dm-N...)
  *   show maps                      one map per row
  *   show map NAME                  one map in the -ll layout
  *   show map NAME config           its resolved settings, each with its origin:
@@ -66,6 +70,7 @@
 #include "plugins.h"
 #include "snapshot.h"
 #include "strbuf.h"
+#include "topology_format.h"
 #include "topology_print.h"
 #include "util.h"
 
@@ -192,6 +197,51 @@ static int show_config(const struct snapshot *s, char **args, int nargs, bool js
 static int show_paths(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out)
 {
 	return json ? mp_topology_json_paths(s->topology, out, true) : mp_topology_print_paths(s->topology, out);
+}
+
+/* The words after "format", joined again: the format may hold spaces ("%d %w"). */
+static int format_join(char **args, int nargs, char **ret)
+{
+	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+
+	for (int i = 0; i < nargs; i++)
+		if (strbuf_printf(&sb, "%s%s", i ? " " : "", args[i]) < 0)
+			return -ENOMEM;
+	*ret = strbuf_steal(&sb);
+	return *ret ? 0 : -ENOMEM;
+}
+
+static int show_format(const struct snapshot *s, char **args, int nargs, bool json, bool raw, bool maps,
+		       struct strbuf *out)
+{
+	_cleanup_free_ char *fmt = NULL;
+
+	if (json)
+		return command_error(out, -EINVAL, "a format is text; leave out --json");
+	if (format_join(args, nargs, &fmt) < 0)
+		return -ENOMEM;
+	return maps ? mp_topology_format_maps(s->topology, fmt, raw, out) :
+		      mp_topology_format_paths(s->topology, fmt, raw, out);
+}
+
+static int show_paths_format(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out)
+{
+	return show_format(s, args, nargs, json, false, false, out);
+}
+
+static int show_paths_raw_format(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out)
+{
+	return show_format(s, args, nargs, json, true, false, out);
+}
+
+static int show_maps_format(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out)
+{
+	return show_format(s, args, nargs, json, false, true, out);
+}
+
+static int show_maps_raw_format(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out)
+{
+	return show_format(s, args, nargs, json, true, true, out);
 }
 
 static int show_maps(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out)
@@ -394,7 +444,15 @@ static int cmd_shutdown(struct daemon *d, char **args, int nargs, struct strbuf 
 
 static const struct command command_table[] = {
 	{ "show topology", "[nocheck] [MAP]", 0, 2, "maps, groups and paths as multipath -ll", show_topology, NULL },
+	{ "show paths format", "FORMAT", 1, 64, "every path through multipathd's %-wildcards, in columns",
+	  show_paths_format, NULL },
+	{ "show paths raw format", "FORMAT", 1, 64, "the same without header or padding",
+	  show_paths_raw_format, NULL },
 	{ "show paths", "", 0, 0, "every path, unclaimed ones last", show_paths, NULL },
+	{ "show maps format", "FORMAT", 1, 64, "every map through multipathd's %-wildcards, in columns",
+	  show_maps_format, NULL },
+	{ "show maps raw format", "FORMAT", 1, 64, "the same without header or padding",
+	  show_maps_raw_format, NULL },
 	{ "show maps", "", 0, 0, "every map, one per row", show_maps, NULL },
 	{ "show map", "NAME [config]", 1, 2, "one map as multipath -ll; config: its settings and their origins",
 	  show_map, NULL },

@@ -12,6 +12,7 @@
 
 #include "strbuf.h"
 #include "topology.h"
+#include "topology_format.h"
 #include "topology_print.h"
 
 /* MP_UPDATE_GOLDEN=1 rewrites the .ok files from the current output; review the diff. */
@@ -231,6 +232,29 @@ static int render_json_maps(const struct mp_topology *t, struct strbuf *out)
 	return mp_topology_json_maps(t, out, true);
 }
 
+/* What a script written for `multipathd show paths format "%d %w %t %T"` reads. */
+static int render_paths_format(const struct mp_topology *t, struct strbuf *out)
+{
+	return mp_topology_format_paths(t, "%d %w %t %T %p %m %i %D %o %s %0 %P %L %% %y", false, out);
+}
+
+static int render_paths_raw_format(const struct mp_topology *t, struct strbuf *out)
+{
+	return mp_topology_format_paths(t, "%d:%w:%t:%T", true, out);
+}
+
+static int render_maps_format(const struct mp_topology *t, struct strbuf *out)
+{
+	return mp_topology_format_maps(t, "%n %w %d %N %Q %f %h %s %S %r", false, out);
+}
+
+static void test_paths_format(void **state)
+{
+	check_render(state, render_paths_format, "paths-format.ok");
+	check_render(state, render_paths_raw_format, "paths-raw-format.ok");
+	check_render(state, render_maps_format, "maps-format.ok");
+}
+
 static void test_ll(void **state)
 {
 	check_render(state, render_ll, "ll.ok");
@@ -357,6 +381,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_l, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ll_filtered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paths_format, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_maps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_topology, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_map, setup, teardown),

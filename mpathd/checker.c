@@ -303,6 +303,14 @@ int checker_start(struct daemon *d, struct path *p)
 	return checker_arm(d, p, 0);
 }
 
+void checker_claimed(struct daemon *d, struct path *p)
+{
+	if (!p->checker_started) {
+		p->checker_started = true;
+		checker_start(d, p);
+	}
+}
+
 /* Test now: after a dm event, a link or session coming up, or an administrator's reinstate. */
 void checker_kick(struct daemon *d, struct path *p)
 {
@@ -333,7 +341,7 @@ void checker_config_changed(struct daemon *d, struct path *p)
 {
 	enum mp_checker kind = checker_kind_for(d, p);
 
-	if (kind == p->checker_kind || p->gone)
+	if (kind == p->checker_kind || p->gone || !p->checker_started)
 		return;
 	log_info("%s: path_checker %s -> %s", p->info.dev, checker_kind_name(p->checker_kind), checker_kind_name(kind));
 	checker_stop(p);

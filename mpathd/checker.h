@@ -61,6 +61,8 @@ extern const struct checker_ops checker_directio_ops;
 
 /* Start testing @p with the checker its settings name (path_checker); 0 or -errno. */
 int checker_start(struct daemon *d, struct path *p);
+/* Start testing @p unless it is tested already: when a map claims it. */
+void checker_claimed(struct daemon *d, struct path *p);
 /* Stop testing @p; a test in flight is left to finish on its own. */
 void checker_stop(struct path *p);
 /* Test @p now: after a dm event, a link or session coming up, or an administrator's reinstate. */

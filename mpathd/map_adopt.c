@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "checker.h"
 #include "daemon.h"
 #include "dm.h"
 #include "dmtable.h"
@@ -273,8 +274,8 @@ static void adopt_map_paths(struct daemon *d, struct mpmap *m)
 	for (size_t i = 0; i < d->nr_paths; i++) {
 		struct path *p = d->paths[i];
 
-		if (!p->map && streq(p->info.wwid, m->wwid))
-			map_attach_path(m, p);
+		if (!p->map && streq(p->info.wwid, m->wwid) && map_attach_path(m, p) > 0)
+			checker_claimed(d, p);
 	}
 }
 

@@ -310,7 +310,10 @@ static void map_claim_paths(struct daemon *d, struct mpmap *m)
 		if (q->map || q->gone || !streq(q->info.wwid, m->wwid) || path_blacklisted(d, q))
 			continue;
 		/* a policy attached now sees every claimed path; one attached before hears of it */
-		if (map_attach_path(m, q) > 0 && m->policy.plugin)
+		if (map_attach_path(m, q) <= 0)
+			continue;
+		checker_claimed(d, q);
+		if (m->policy.plugin)
 			map_policy_membership(d, m, q, MPATH_SEL_PATH_ADDED);
 	}
 }

@@ -39,6 +39,7 @@ struct path {
 	const struct checker_ops *checker;	/* NULL: not checked (path_checker none, or no device) */
 	enum mp_checker checker_kind;
 	struct checker_req *check_req;	/* the test in flight, on a devio worker */
+	bool checker_started;		/* a map claimed it: it is tested (checker_claimed()) */
 	sd_event_source *timer;		/* next test, or the timeout of the running one */
 	bool check_running;
 	uint64_t check_started_usec;

@@ -143,10 +143,8 @@ static void path_added(struct daemon *d, struct path *p, bool by_admin)
 			 p->info.wwid_source);
 	if (streq(p->info.transport, "iscsi"))
 		iscsi_events_start(d);	/* before the first test, so no error goes unheard */
+	/* only a path some map claims is tested (maps.c): blacklisted and single-path disks are left alone */
 	maps_path_added(d, p);
-	/* only a path some map claimed is tested: blacklisted and single-path disks are left alone */
-	if (p->map)
-		checker_start(d, p);
 	daemon_publish_later(d);
 }
 

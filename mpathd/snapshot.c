@@ -133,13 +133,21 @@ static int group_copy(struct daemon *d, const struct mp_topo_group *src, struct 
 	dst->paths = calloc(src->nr_paths, sizeof(*dst->paths));
 	if (!dst->paths)
 		return -ENOMEM;
+	int sum = 0, up = 0;
+
 	for (size_t i = 0; i < src->nr_paths; i++) {
 		const struct mp_topo_path *tp = &src->paths[i];
 		struct path *p = daemon_find_path(d, tp->dev[0] ? tp->dev : tp->devt);
 
 		dst->paths[i] = p ? p->info : *tp;
+		/* the group's priority as multipath-tools shows it: the average of its working paths */
+		if (p && (p->info.checker_state == MP_CHK_READY || p->info.checker_state == MP_CHK_GHOST)) {
+			sum += p->info.priority;
+			up++;
+		}
 	}
 	dst->nr_paths = src->nr_paths;
+	dst->priority = up ? sum / up : 0;
 	return 0;
 }
 

@@ -352,27 +352,33 @@ static void argv_freep(char ***p)
 	mp_ipc_argv_free(*p);
 }
 
-int mp_ipc_split(const char *req, char ***ret_argv, int *ret_argc)
+/*
+ * @len, not strlen(): a frame is counted bytes, and a NUL inside it must be
+ * refused here (text_check() sees U+0000 as a control character) instead of
+ * silently ending the request early.
+ */
+int mp_ipc_split(const char *req, size_t len, char ***ret_argv, int *ret_argc)
 {
 	_cleanup_(argv_freep) char **argv = NULL;
-	size_t len = strlen(req), n = 1;
-	const char *p = req;
+	const char *p = req, *end = req + len;
+	size_t n = 1;
 	int r;
 
 	if (len > MP_IPC_MAX_REQUEST)
 		return -EMSGSIZE;
-	if (len == 0 || req[0] == ' ' || req[len - 1] == ' ' || strstr(req, "  "))
+	if (len == 0 || req[0] == ' ' || req[len - 1] == ' ' || memmem(req, len, "  ", 2))
 		return -EINVAL;
 	r = text_check(req, len, true);
 	if (r < 0)
 		return r;
-	for (const char *s = req; *s; s++)
+	for (const char *s = req; s < end; s++)
 		n += *s == ' ';
 	argv = calloc(n + 1, sizeof(*argv));
 	if (!argv)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		size_t wlen = strcspn(p, " ");
+		const char *space = memchr(p, ' ', end - p);
+		size_t wlen = space ? (size_t)(space - p) : (size_t)(end - p);
 
 		argv[i] = strndup(p, wlen);
 		if (!argv[i])

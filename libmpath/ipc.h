@@ -84,7 +84,9 @@ int mp_ipc_reader_feed(struct mp_ipc_reader *reader, int fd);
  * mp_ipc_reader_take() - hand over the complete frame and get ready for the next.
  * @reader: a reader whose last feed returned 1.
  * @ret_payload: receives the payload with a NUL appended; caller frees.
- * @ret_len: receives the payload length (without the NUL); may be NULL.
+ * @ret_len: receives the payload length (without the NUL); may be NULL. The
+ *           payload may itself hold NUL bytes: give this length, not strlen(),
+ *           to mp_ipc_split().
  *
  * Return: 0, or -EAGAIN when no complete frame is held.
  */
@@ -120,7 +122,9 @@ int mp_ipc_send_reply(int fd, int status, const char *body, unsigned timeout_ms)
 
 /**
  * mp_ipc_split() - split a request into words.
- * @req: the request text.
+ * @req: the request text; need not be NUL-terminated.
+ * @len: its length in bytes: the frame's payload length, as mp_ipc_reader_take()
+ *       gives it, so that a NUL byte inside the frame is seen and refused.
  * @ret_argv: receives a NULL-terminated array of words; free with mp_ipc_argv_free().
  * @ret_argc: receives the number of words.
  *
@@ -131,7 +135,7 @@ int mp_ipc_send_reply(int fd, int status, const char *body, unsigned timeout_ms)
  * Return: 0, -EINVAL for an empty or malformed request, -EMSGSIZE past
  * MP_IPC_MAX_REQUEST, -ENOMEM.
  */
-int mp_ipc_split(const char *req, char ***ret_argv, int *ret_argc);
+int mp_ipc_split(const char *req, size_t len, char ***ret_argv, int *ret_argc);
 
 /**
  * mp_ipc_join() - the inverse of mp_ipc_split(), for the CLI.

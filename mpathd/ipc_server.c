@@ -296,7 +296,7 @@ static int client_reply(int fd, int status, const char *body)
 }
 
 /* One whole frame within IPC_IDLE_TIMEOUT_MS, so a trickling client cannot hold a thread forever. */
-static int client_read_request(int fd, struct mp_ipc_reader *reader, char **ret)
+static int client_read_request(int fd, struct mp_ipc_reader *reader, char **ret, size_t *ret_len)
 {
 	int64_t deadline = now_ms() + IPC_IDLE_TIMEOUT_MS;
 
@@ -306,7 +306,7 @@ static int client_read_request(int fd, struct mp_ipc_reader *reader, char **ret)
 		int r = mp_ipc_reader_feed(reader, fd);
 
 		if (r > 0)
-			return mp_ipc_reader_take(reader, ret, NULL);
+			return mp_ipc_reader_take(reader, ret, ret_len);
 		if (r < 0)
 			return r;
 		left = deadline - now_ms();
@@ -317,14 +317,14 @@ static int client_read_request(int fd, struct mp_ipc_reader *reader, char **ret)
 	}
 }
 
-static int client_handle(struct ipc_client *c, const char *payload)
+static int client_handle(struct ipc_client *c, const char *payload, size_t len)
 {
 	_cleanup_(argv_freep) char **argv = NULL;
 	_cleanup_free_ char *body = NULL;
 	int argc, r, status;
 	bool json;
 
-	r = mp_ipc_split(payload, &argv, &argc);
+	r = mp_ipc_split(payload, len, &argv, &argc);
 	if (r == -ENOMEM || r == -EMSGSIZE)
 		return client_reply(c->fd, r, strerror(-r));
 	if (r < 0)
@@ -352,12 +352,13 @@ static void client_serve(struct ipc_client *c)
 	mp_ipc_reader_init(&reader, MP_IPC_MAX_REQUEST);
 	do {
 		_cleanup_free_ char *payload = NULL;
+		size_t len = 0;
 
-		r = client_read_request(c->fd, &reader, &payload);
+		r = client_read_request(c->fd, &reader, &payload, &len);
 		if (r == -EMSGSIZE)
 			client_reply(c->fd, -EMSGSIZE, "request too large");
 		if (r >= 0)
-			r = client_handle(c, payload);
+			r = client_handle(c, payload, len);
 	} while (r >= 0);
 	mp_ipc_reader_release(&reader);
 	if (r != -EPIPE)

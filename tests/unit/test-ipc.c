@@ -296,12 +296,18 @@ static void test_timeout_blocked_writer(void **state)
 	free(body);
 }
 
+/* The whole C string as one request; frames with NUL bytes use mp_ipc_split() directly. */
+static int split_str(const char *req, char ***ret_argv, int *ret_argc)
+{
+	return mp_ipc_split(req, strlen(req), ret_argv, ret_argc);
+}
+
 static void test_split(void **state)
 {
 	char **argv = NULL;
 	int argc = 0;
 
-	assert_int_equal(mp_ipc_split("fail path sdb --json", &argv, &argc), 0);
+	assert_int_equal(split_str("fail path sdb --json", &argv, &argc), 0);
 	assert_int_equal(argc, 4);
 	assert_string_equal(argv[2], "sdb");
 	assert_int_equal(mp_ipc_take_json_flag(argv, &argc), 1);
@@ -310,12 +316,12 @@ static void test_split(void **state)
 	assert_int_equal(mp_ipc_take_json_flag(argv, &argc), 0);
 	mp_ipc_argv_free(argv);
 
-	assert_int_equal(mp_ipc_split("show alias \xc3\xa9t\xc3\xa9-\xe2\x82\xac", &argv, &argc), 0);
+	assert_int_equal(split_str("show alias \xc3\xa9t\xc3\xa9-\xe2\x82\xac", &argv, &argc), 0);
 	assert_int_equal(argc, 3);
 	assert_string_equal(argv[2], "\xc3\xa9t\xc3\xa9-\xe2\x82\xac");
 	mp_ipc_argv_free(argv);
 
-	assert_int_equal(mp_ipc_split("help", &argv, &argc), 0);
+	assert_int_equal(split_str("help", &argv, &argc), 0);
 	assert_int_equal(argc, 1);
 	mp_ipc_argv_free(argv);
 }
@@ -334,7 +340,7 @@ static void test_split_rejects(void **state)
 	int argc = -1;
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
-		if (mp_ipc_split(bad[i], &argv, &argc) != -EINVAL)
+		if (split_str(bad[i], &argv, &argc) != -EINVAL)
 			fail_msg("request %zu accepted", i);
 	assert_null(argv);
 	assert_int_equal(argc, -1);
@@ -343,8 +349,48 @@ static void test_split_rejects(void **state)
 	assert_non_null(big);
 	memset(big, 'a', MP_IPC_MAX_REQUEST + 1);
 	big[MP_IPC_MAX_REQUEST + 1] = '\0';
-	assert_int_equal(mp_ipc_split(big, &argv, &argc), -EMSGSIZE);
+	assert_int_equal(split_str(big, &argv, &argc), -EMSGSIZE);
 	free(big);
+}
+
+/* "show paths\0tail" is one 15-byte frame: refused, not run as "show paths". */
+static void test_split_refuses_nul(void **state)
+{
+	static const char frame[] = "\x0f\x00\x00\x00show paths\0tail";
+	struct mp_ipc_reader reader;
+	_cleanup_free_ char *payload = NULL;
+	char **argv = NULL;
+	size_t len = 0;
+	int argc = -1, sv[2];
+
+	assert_int_equal(mp_ipc_split("show paths\0tail", 15, &argv, &argc), -EINVAL);
+	assert_int_equal(mp_ipc_split("show\0", 5, &argv, &argc), -EINVAL);
+	assert_int_equal(mp_ipc_split("\0", 1, &argv, &argc), -EINVAL);
+	assert_null(argv);
+	assert_int_equal(argc, -1);
+
+	make_pair(sv);
+	write_raw(sv[0], frame, sizeof(frame) - 1);
+	mp_ipc_reader_init(&reader, MP_IPC_MAX_REQUEST);
+	assert_int_equal(mp_ipc_reader_feed(&reader, sv[1]), 1);
+	assert_int_equal(mp_ipc_reader_take(&reader, &payload, &len), 0);
+	assert_int_equal(len, 15);
+	assert_int_equal(mp_ipc_split(payload, len, &argv, &argc), -EINVAL);
+	mp_ipc_reader_release(&reader);
+	close_pair(sv);
+}
+
+/* The length bounds the words: the text need not end in a NUL. */
+static void test_split_bounded(void **state)
+{
+	char **argv = NULL;
+	int argc = 0;
+
+	assert_int_equal(mp_ipc_split("show pathsXYZ", 10, &argv, &argc), 0);
+	assert_int_equal(argc, 2);
+	assert_string_equal(argv[1], "paths");
+	mp_ipc_argv_free(argv);
+	assert_int_equal(mp_ipc_split("show  paths", 5, &argv, &argc), -EINVAL);	/* trailing space */
 }
 
 static void test_join(void **state)
@@ -358,7 +404,7 @@ static void test_join(void **state)
 
 	assert_int_equal(mp_ipc_join(words, 3, &s), 0);
 	assert_string_equal(s, "fail path sdb");
-	assert_int_equal(mp_ipc_split(s, &argv, &argc), 0);
+	assert_int_equal(split_str(s, &argv, &argc), 0);
 	assert_int_equal(argc, 3);
 	mp_ipc_argv_free(argv);
 	assert_int_equal(mp_ipc_join(bad, 2, &s), -EINVAL);
@@ -438,6 +484,8 @@ int main(void)
 		cmocka_unit_test(test_timeout_blocked_writer),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_split_rejects),
+		cmocka_unit_test(test_split_refuses_nul),
+		cmocka_unit_test(test_split_bounded),
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_request_rejects_invalid_utf8),
 		cmocka_unit_test(test_peercred),

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ipc.h"
@@ -70,15 +71,29 @@ static bool daemon_absent(int r)
 	return r == -ENOENT || r == -ECONNREFUSED;
 }
 
+static unsigned ms_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (unsigned)((now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000);
+}
+
+/* One deadline, --timeout, for the whole exchange: waiting for room in a full backlog included. */
 static int run_request(const struct mpath_args *a, const struct mpath_request *req)
 {
 	_cleanup_close_ int fd = -1;
 	_cleanup_free_ char *body = NULL;
+	struct timespec start;
+	unsigned spent;
 	int r, status;
 
-	r = mp_ipc_connect(a->socket, &fd);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	r = mp_ipc_connect_daemon(a->socket, a->timeout_ms, &fd);
 	if (r < 0 && daemon_absent(r) && req->topology)
 		return mpath_fallback_topology(req);
+	if (r == -ETIMEDOUT)
+		return report_ipc_error(r, a);
 	if (r < 0) {
 		if (daemon_absent(r))
 			fprintf(stderr, "mpath: mpathd is not running (no listener on %s)\n", a->socket);
@@ -86,7 +101,8 @@ static int run_request(const struct mpath_args *a, const struct mpath_request *r
 			fprintf(stderr, "mpath: cannot connect to %s: %s\n", a->socket, strerror(-r));
 		return MPATH_EXIT_UNREACHABLE;
 	}
-	r = mp_ipc_request(fd, req->text, a->timeout_ms, &status, &body);
+	spent = ms_since(&start);
+	r = mp_ipc_request(fd, req->text, spent < a->timeout_ms ? a->timeout_ms - spent : 1, &status, &body);
 	if (r < 0)
 		return report_ipc_error(r, a);
 	if (status < 0)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -107,20 +108,32 @@ static int recv_exact(int fd, void *buf, size_t len, int64_t deadline)
 	return 0;
 }
 
-int mp_ipc_connect(const char *path, int *ret_fd)
+/* @path is a filesystem path or "@name" for an abstract socket. */
+static int address_make(const char *path, struct sockaddr_un *sa, socklen_t *ret_len)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	_cleanup_close_ int fd = -1;
 	bool abstract = path[0] == '@';
 	size_t len = strlen(path);
-	socklen_t salen;
 
-	if (len == 0 || len >= sizeof(sa.sun_path))
+	if (len == 0 || len >= sizeof(sa->sun_path))
 		return len ? -ENAMETOOLONG : -EINVAL;
-	memcpy(sa.sun_path, path, len);
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	memcpy(sa->sun_path, path, len);
 	if (abstract)
-		sa.sun_path[0] = '\0';
-	salen = offsetof(struct sockaddr_un, sun_path) + len + (abstract ? 0 : 1);
+		sa->sun_path[0] = '\0';
+	*ret_len = offsetof(struct sockaddr_un, sun_path) + len + (abstract ? 0 : 1);
+	return 0;
+}
+
+int mp_ipc_connect(const char *path, int *ret_fd)
+{
+	struct sockaddr_un sa;
+	_cleanup_close_ int fd = -1;
+	socklen_t salen;
+	int r = address_make(path, &sa, &salen);
+
+	if (r < 0)
+		return r;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -errno;
@@ -129,6 +142,87 @@ int mp_ipc_connect(const char *path, int *ret_fd)
 		return -errno;
 	*ret_fd = TAKE_FD(fd);
 	return 0;
+}
+
+static int send_timeout_set(int fd, int64_t left_ms)
+{
+	struct timeval tv = { .tv_sec = left_ms / 1000, .tv_usec = left_ms % 1000 * 1000 };
+
+	return setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) < 0 ? -errno : 0;
+}
+
+/*
+ * A blocking connect() to a unix socket whose backlog is full sleeps until
+ * the daemon accepts one, and is woken right then; SO_SNDTIMEO bounds it.
+ * Polling with non-blocking tries instead would lose nearly every free place
+ * to a process that retries in a tight loop.
+ */
+int mp_ipc_connect_wait(const char *path, unsigned timeout_ms, int *ret_fd)
+{
+	int64_t deadline = now_ms() + timeout_ms;
+	struct sockaddr_un sa;
+	_cleanup_close_ int fd = -1;
+	socklen_t salen;
+	int r = address_make(path, &sa, &salen);
+
+	if (r < 0)
+		return r;
+	if (timeout_ms == 0)
+		return mp_ipc_connect(path, ret_fd);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		int64_t left = deadline - now_ms();
+
+		if (left <= 0)
+			return -ETIMEDOUT;
+		r = send_timeout_set(fd, left);
+		if (r < 0)
+			return r;
+		if (connect(fd, (struct sockaddr *)&sa, salen) == 0)
+			break;
+		if (errno == EAGAIN)
+			return -ETIMEDOUT;	/* the backlog stayed full until the deadline */
+		if (errno != EINTR)
+			return -errno;
+	}
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
+		return -errno;
+	*ret_fd = TAKE_FD(fd);
+	return 0;
+}
+
+int mp_ipc_root_path(const char *path, char **ret)
+{
+	size_t len = strlen(path);
+	char *s;
+
+	if (len == 0)
+		return -EINVAL;
+	if (len + strlen(MP_IPC_ROOT_SUFFIX) >= sizeof(((struct sockaddr_un *)NULL)->sun_path))
+		return -ENAMETOOLONG;
+	s = malloc(len + sizeof(MP_IPC_ROOT_SUFFIX));
+	if (!s)
+		return -ENOMEM;
+	memcpy(s, path, len);
+	memcpy(s + len, MP_IPC_ROOT_SUFFIX, sizeof(MP_IPC_ROOT_SUFFIX));
+	*ret = s;
+	return 0;
+}
+
+int mp_ipc_connect_daemon(const char *path, unsigned timeout_ms, int *ret_fd)
+{
+	_cleanup_free_ char *root = NULL;
+	int r;
+
+	if (geteuid() == 0 && mp_ipc_root_path(path, &root) == 0) {
+		r = mp_ipc_connect_wait(root, timeout_ms, ret_fd);
+		/* an older daemon, or none: the socket everyone uses (and socket activation) */
+		if (r != -ENOENT && r != -ECONNREFUSED)
+			return r;
+	}
+	return mp_ipc_connect_wait(path, timeout_ms, ret_fd);
 }
 
 static int request_check(const char *req, size_t *ret_len)
@@ -193,8 +287,14 @@ int mp_ipc_request(int fd, const char *req, unsigned timeout_ms, int *ret_status
 	put_le32(frame, len);
 	memcpy(frame + MP_IPC_HEADER_SIZE, req, len);
 	r = send_all(fd, frame, MP_IPC_HEADER_SIZE + len, deadline);
+	if (r == -EPIPE || r == -ECONNRESET) {
+		/* A daemon that refused the connection (-EBUSY) answered before closing: that is the reply. */
+		if (reply_read(fd, deadline, ret_status, ret_body) == 0)
+			return 0;
+		return -ECONNRESET;
+	}
 	if (r < 0)
-		return r == -EPIPE ? -ECONNRESET : r;
+		return r;
 	return reply_read(fd, deadline, ret_status, ret_body);
 }
 
@@ -352,27 +452,33 @@ static void argv_freep(char ***p)
 	mp_ipc_argv_free(*p);
 }
 
-int mp_ipc_split(const char *req, char ***ret_argv, int *ret_argc)
+/*
+ * @len, not strlen(): a frame is counted bytes, and a NUL inside it must be
+ * refused here (text_check() sees U+0000 as a control character) instead of
+ * silently ending the request early.
+ */
+int mp_ipc_split(const char *req, size_t len, char ***ret_argv, int *ret_argc)
 {
 	_cleanup_(argv_freep) char **argv = NULL;
-	size_t len = strlen(req), n = 1;
-	const char *p = req;
+	const char *p = req, *end = req + len;
+	size_t n = 1;
 	int r;
 
 	if (len > MP_IPC_MAX_REQUEST)
 		return -EMSGSIZE;
-	if (len == 0 || req[0] == ' ' || req[len - 1] == ' ' || strstr(req, "  "))
+	if (len == 0 || req[0] == ' ' || req[len - 1] == ' ' || memmem(req, len, "  ", 2))
 		return -EINVAL;
 	r = text_check(req, len, true);
 	if (r < 0)
 		return r;
-	for (const char *s = req; *s; s++)
+	for (const char *s = req; s < end; s++)
 		n += *s == ' ';
 	argv = calloc(n + 1, sizeof(*argv));
 	if (!argv)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		size_t wlen = strcspn(p, " ");
+		const char *space = memchr(p, ' ', end - p);
+		size_t wlen = space ? (size_t)(space - p) : (size_t)(end - p);
 
 		argv[i] = strndup(p, wlen);
 		if (!argv[i])

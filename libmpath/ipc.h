@@ -30,6 +30,53 @@
 int mp_ipc_connect(const char *path, int *ret_fd);
 
 /**
+ * mp_ipc_connect_wait() - connect to the daemon socket, waiting at most @timeout_ms for room.
+ * @path: a filesystem path, or "@name" for an abstract socket.
+ * @timeout_ms: how long a full listen backlog may be waited for; 0 means not at all.
+ * @ret_fd: receives a close-on-exec, non-blocking socket on success.
+ *
+ * Other processes can keep the daemon's listen backlog full by connecting in a
+ * loop, however fast it accepts. This waits in the kernel, which wakes it as
+ * soon as the daemon accepts a connection, so it gets in within milliseconds
+ * where a single non-blocking try would see -EAGAIN.
+ *
+ * Return: 0, -ETIMEDOUT when the backlog stayed full until the deadline, or as
+ * mp_ipc_connect().
+ */
+int mp_ipc_connect_wait(const char *path, unsigned timeout_ms, int *ret_fd);
+
+/*
+ * Root's own socket: the daemon also listens on @path with MP_IPC_ROOT_SUFFIX
+ * appended, mode 0600. A listen backlog is one queue for every uid, and a
+ * process that connects in a loop can keep it full; the kernel lets only
+ * root connect to this one, so no other uid can queue in front of root.
+ * (An abstract "@name" socket has no permissions: the daemon then refuses
+ * other uids on it, but cannot keep them out of its backlog.)
+ */
+#define MP_IPC_ROOT_SUFFIX ".root"
+
+/**
+ * mp_ipc_root_path() - root's own socket beside @path (@path with MP_IPC_ROOT_SUFFIX).
+ * @ret: receives the path; caller frees.
+ *
+ * Return: 0, -EINVAL for an empty path, -ENAMETOOLONG, -ENOMEM.
+ */
+int mp_ipc_root_path(const char *path, char **ret);
+
+/**
+ * mp_ipc_connect_daemon() - connect as the CLI does.
+ * @path: the daemon socket, as for mp_ipc_connect().
+ * @timeout_ms: as for mp_ipc_connect_wait().
+ * @ret_fd: receives the socket.
+ *
+ * Root (effective uid 0) goes through the root-only socket beside @path, and
+ * through @path itself when that does not exist or nobody listens on it.
+ *
+ * Return: as mp_ipc_connect_wait().
+ */
+int mp_ipc_connect_daemon(const char *path, unsigned timeout_ms, int *ret_fd);
+
+/**
  * mp_ipc_request() - send one request and wait for its reply.
  * @fd: a connected socket (blocking or not; every read and write is bounded).
  * @req: the request text; at most MP_IPC_MAX_REQUEST bytes of valid UTF-8.
@@ -42,6 +89,8 @@ int mp_ipc_connect(const char *path, int *ret_fd);
  * an oversize request or reply, -EBADMSG for a malformed reply,
  * -ECONNRESET when the daemon closed the connection, -EINVAL for a bad
  * request, or another -errno. The outputs are written only on success.
+ * A daemon that refuses a connection (-EBUSY) answers and closes it at once,
+ * maybe before the request is sent; that answer is returned as the reply.
  */
 int mp_ipc_request(int fd, const char *req, unsigned timeout_ms, int *ret_status, char **ret_body);
 
@@ -84,7 +133,9 @@ int mp_ipc_reader_feed(struct mp_ipc_reader *reader, int fd);
  * mp_ipc_reader_take() - hand over the complete frame and get ready for the next.
  * @reader: a reader whose last feed returned 1.
  * @ret_payload: receives the payload with a NUL appended; caller frees.
- * @ret_len: receives the payload length (without the NUL); may be NULL.
+ * @ret_len: receives the payload length (without the NUL); may be NULL. The
+ *           payload may itself hold NUL bytes: give this length, not strlen(),
+ *           to mp_ipc_split().
  *
  * Return: 0, or -EAGAIN when no complete frame is held.
  */
@@ -120,7 +171,9 @@ int mp_ipc_send_reply(int fd, int status, const char *body, unsigned timeout_ms)
 
 /**
  * mp_ipc_split() - split a request into words.
- * @req: the request text.
+ * @req: the request text; need not be NUL-terminated.
+ * @len: its length in bytes: the frame's payload length, as mp_ipc_reader_take()
+ *       gives it, so that a NUL byte inside the frame is seen and refused.
  * @ret_argv: receives a NULL-terminated array of words; free with mp_ipc_argv_free().
  * @ret_argc: receives the number of words.
  *
@@ -131,7 +184,7 @@ int mp_ipc_send_reply(int fd, int status, const char *body, unsigned timeout_ms)
  * Return: 0, -EINVAL for an empty or malformed request, -EMSGSIZE past
  * MP_IPC_MAX_REQUEST, -ENOMEM.
  */
-int mp_ipc_split(const char *req, char ***ret_argv, int *ret_argc);
+int mp_ipc_split(const char *req, size_t len, char ***ret_argv, int *ret_argc);
 
 /**
  * mp_ipc_join() - the inverse of mp_ipc_split(), for the CLI.

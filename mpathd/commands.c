@@ -43,13 +43,13 @@
  *     -EEXIST  add path: already a path
  *     -EPERM   a state-changing command (or plugin verb) from a non-root client
  *     -EMSGSIZE the request exceeds MP_IPC_MAX_REQUEST (the connection is closed)
- *     -EBUSY   too many clients (the connection is closed)
+ *     -EBUSY   every connection the uid may hold is busy (the connection is closed)
  *     -ETIMEDOUT the daemon's loop did not answer in 30 s; the command may still run
  *     -ESHUTDOWN the daemon is stopping
  *
- * Read-only commands are answered from the published snapshot on the client's
+ * Read-only commands are answered from the published snapshot on the IPC
  * thread, so they never wait for the event loop; several requests may be sent
- * on one connection, and are answered in order. Plugin verbs run on the loop
+ * on one connection, and are answered in order (mpathd/ipc_server.c). Plugin verbs run on the loop
  * (plugin state is not in the snapshot); the read-only ones need no root.
  */
 #include <errno.h>
@@ -74,7 +74,7 @@
 #include "topology_print.h"
 #include "util.h"
 
-/* Read handlers see only the snapshot: they run on IPC client threads. */
+/* Read handlers see only the snapshot: they run on the IPC thread. */
 typedef int (*command_render_t)(const struct snapshot *s, char **args, int nargs, bool json,
 				struct strbuf *out);
 /* Execute handlers run on the loop and may change the daemon's state. */

@@ -1,664 +1,424 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The CLI socket: one thread per client, reads answered from the snapshot, changes forwarded to the loop. */
+/* The control socket: one IPC thread running its own epoll loop over the listening sockets and every connection. */
 
 /*
- * Why threads: a reader must never wait for the loop (which may be busy with a
- * reconfigure), and a slow or hostile client must never stall it. So each
- * connection gets its own thread; read-only commands are rendered there from
- * the RCU snapshot, and only state changes cross over to the loop, through a
- * queue and an eventfd. A client that waits too long gives up; the request
- * is reference counted so whoever finishes last frees it.
+ * Why a thread of its own: a reader must never wait for the daemon's loop
+ * (which may be busy with a reconfigure), and no client, however slow or
+ * hostile, may stall the loop. So the IPC thread owns the socket: it
+ * accepts, reads and writes without blocking, and renders read-only
+ * commands itself from the RCU snapshot. Only state changes cross over to
+ * the loop (ipc_relay.c), and their answers come back the same way; the IPC
+ * thread never waits for them.
+ *
+ * Two listening sockets (ipc_listen.h): everyone's, and root's own beside
+ * it (mode 0600), which mpath uses as root. A listen backlog is one FIFO for
+ * whoever can connect, and a process connecting in a loop can keep it full
+ * faster than any server accepts; root's own backlog is out of its reach.
+ * (Another uid that reaches root's socket, which only an abstract one
+ * allows, is refused with -EPERM.)
+ * The listening sockets and every connection are non-blocking and watched
+ * by one epoll instance; a connection is read at once when accepted, so a
+ * client that asked and left costs no epoll registration.
+ *
+ * Who gets in (ipc_slots.h): a table of IPC_MAX_CONNS connections, each
+ * with the uid SO_PEERCRED gave at accept. A non-root uid holds at most
+ * IPC_PER_UID, and non-root uids together at most IPC_MAX_CONNS minus
+ * IPC_ROOT_RESERVE. When a new connection would pass a cap, the least
+ * recently used connection without a request in progress makes room (the
+ * uid's own first; root takes a non-root one first); one is refused with
+ * -EBUSY only when every candidate is busy. Before an idle connection is
+ * closed, what it sent is read, so a request already on its way is not
+ * lost. Out of descriptors, a spare one takes the call and room is made
+ * the same way.
+ *
+ * Whose request goes first (ipc_sched.h): whole requests wait in their
+ * uid's line, and uids take turns, one request each; a non-root uid has at
+ * most IPC_SCHED_LOOP_PER_UID requests at the loop, and the loop runs
+ * root's before the others'. Each round serves at most IPC_SERVE_BUDGET
+ * requests and accepts at most IPC_ACCEPT_BATCH connections, so neither a
+ * connect flood nor a request flood shuts out the other work.
+ *
+ * Timeouts (ipc_internal.h), checked every IPC_SWEEP_USEC: a connection
+ * that sent nothing for 60 s, a frame not complete 5 s after it began, a
+ * reply not taken within 5 s: closed. No answer from the loop within 30 s:
+ * -ETIMEDOUT, and the loop skips the request if it has not run it yet.
+ *
+ * Refusals are logged as warnings, evictions as info and dropped
+ * connections as debug, each at most once a second, with a count of the
+ * lines held back.
+ *
+ * Stop: the loop answers what it has queued with -ESHUTDOWN, then the IPC
+ * thread stops accepting and reading, answers requests still in line with
+ * -ESHUTDOWN, sends the replies in hand for up to IPC_STOP_FLUSH_USEC and
+ * ends; ipc_server_stop() joins it.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <libudev.h>	/* daemon.h names struct udev_device without declaring it */
-#include <poll.h>
-#include <pthread.h>
 #include <signal.h>
-#include <stddef.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/un.h>
-#include <systemd/sd-daemon.h>
-#include <time.h>
 #include <urcu.h>
 
 #include "clock.h"
 #include "commands.h"
 #include "daemon.h"
 #include "ipc.h"
+#include "ipc_internal.h"
+#include "ipc_listen.h"
 #include "ipc_server.h"
 #include "log.h"
 #include "util.h"
 
-#define IPC_MAX_CLIENTS		64
-#define IPC_LISTEN_BACKLOG	64
-#define IPC_IDLE_TIMEOUT_MS	5000	/* for each whole request frame */
-#define IPC_SEND_TIMEOUT_MS	5000
-#define IPC_BUSY_TIMEOUT_MS	100	/* the accept thread's -EBUSY reply must not hold it up */
-#define IPC_LOOP_TIMEOUT_SEC	30	/* how long a client waits for the loop */
-#define IPC_STOP_WAIT_MS	1000	/* how long stop lets client threads send their last replies */
+#define IPC_ACCEPT_BATCH	64	/* connections accepted per round */
+#define IPC_SERVE_BUDGET	32	/* requests served per round */
+#define IPC_EPOLL_BATCH		128	/* events taken per round */
+#define IPC_EVICT_TRIES		8	/* idle connections tried before a new one is refused */
+#define IPC_SWEEP_USEC		(IPC_USEC_PER_SEC / 4)
+#define IPC_STOP_FLUSH_USEC	IPC_USEC_PER_SEC
 
-/* A state-changing request on its way to the loop and back. */
-struct ipc_request {
-	char **argv;
-	int argc;
-	bool json;
-	int result;
-	char *body;
-	bool done;
-	unsigned refs;			/* the client's and the queue's (then the loop's); under the server lock */
-	pthread_cond_t cond;		/* signalled when done */
-	struct ipc_request *next;
-};
+/* epoll data of the server's own descriptors; connections carry their struct ipc_conn */
+static char tag_listen, tag_listen_root, tag_stop, tag_answers;
 
-struct ipc_server {
-	struct daemon *d;		/* used on the loop only */
-	char *path;			/* the socket file we created and unlink; NULL otherwise */
-	int listen_fd;
-	int stop_fd;			/* eventfd: wakes the accept thread */
-	int queue_fd;			/* eventfd: wakes the loop for queued requests */
-	sd_event_source *queue_source;
-	pthread_t accept_thread;
-	bool accept_running;
-
-	pthread_mutex_t lock;		/* everything below, and every request's fields */
-	pthread_cond_t idle;		/* signalled whenever a client thread ends */
-	unsigned refs;			/* the loop's, plus one per client thread */
-	bool stopping;
-	int client_fds[IPC_MAX_CLIENTS];	/* -1 when free */
-	unsigned nr_clients;
-	struct ipc_request *queue_head;
-	struct ipc_request **queue_tail;
-};
-
-struct ipc_client {
-	struct ipc_server *server;
-	int fd;
-	unsigned slot;
-};
-
-static void server_free(struct ipc_server *s);
-
-static int64_t now_ms(void)
+void ipc_log_limited(struct ipc_log_kind *kind, const char *fmt, ...)
 {
-	return (int64_t)(now_usec() / 1000);
+	char msg[256];
+	unsigned held_back;
+	va_list ap;
+
+	if (kind->level > mp_log_get_level() ||
+	    !ipc_ratelimit_pass(&kind->limit, now_usec(), &held_back))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (held_back)
+		mp_log_full(kind->level, 0, "%s (and %u more %s in the last second)", msg, held_back, kind->what);
+	else
+		mp_log_full(kind->level, 0, "%s", msg);
 }
 
-static void deadline_after(struct timespec *ts, int64_t ms)
+/* The lines held back with no line since to carry their count. */
+static void log_flush(struct ipc_log_kind *kind, uint64_t now)
 {
-	clock_gettime(CLOCK_MONOTONIC, ts);
-	ts->tv_sec += ms / 1000;
-	ts->tv_nsec += (ms % 1000) * 1000000;
-	if (ts->tv_nsec >= 1000000000) {
-		ts->tv_sec++;
-		ts->tv_nsec -= 1000000000;
-	}
-}
+	unsigned n = ipc_ratelimit_flush(&kind->limit, now);
 
-static int cond_init_monotonic(pthread_cond_t *cond)
-{
-	pthread_condattr_t attr;
-	int r;
-
-	r = pthread_condattr_init(&attr);
-	if (r)
-		return -r;
-	r = pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	if (!r)
-		r = pthread_cond_init(cond, &attr);
-	pthread_condattr_destroy(&attr);
-	return -r;
-}
-
-/* Our threads block every signal, so the loop's signal sources alone receive them. */
-static int thread_start(void *(*fn)(void *), void *arg, bool detached, pthread_t *ret)
-{
-	pthread_attr_t attr;
-	sigset_t all, old;
-	pthread_t thread;
-	int r;
-
-	r = pthread_attr_init(&attr);
-	if (r)
-		return -r;
-	if (detached)
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	r = pthread_create(&thread, &attr, fn, arg);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	pthread_attr_destroy(&attr);
-	if (r)
-		return -r;
-	if (ret)
-		*ret = thread;
-	return 0;
-}
-
-static void argv_freep(char ***argv)
-{
-	mp_ipc_argv_free(*argv);
-}
-
-/* ---- requests ---- */
-
-static void request_free(struct ipc_request *req)
-{
-	mp_ipc_argv_free(req->argv);
-	free(req->body);
-	pthread_cond_destroy(&req->cond);
-	free(req);
-}
-
-/* Takes @argv, even on failure. */
-static int request_new(char **argv, int argc, bool json, struct ipc_request **ret)
-{
-	struct ipc_request *req = calloc(1, sizeof(*req));
-	int r;
-
-	if (!req) {
-		mp_ipc_argv_free(argv);
-		return -ENOMEM;
-	}
-	r = cond_init_monotonic(&req->cond);
-	if (r < 0) {
-		mp_ipc_argv_free(argv);
-		free(req);
-		return r;
-	}
-	req->argv = argv;
-	req->argc = argc;
-	req->json = json;
-	req->refs = 2;
-	*ret = req;
-	return 0;
-}
-
-/* Under the lock: record the answer, wake the client and drop one reference; true if it was the last. */
-static bool request_complete_locked(struct ipc_request *req, int result, char *body)
-{
-	req->result = result;
-	req->body = body;
-	req->done = true;
-	pthread_cond_signal(&req->cond);
-	return --req->refs == 0;
-}
-
-static struct ipc_request *queue_pop_locked(struct ipc_server *s)
-{
-	struct ipc_request *req = s->queue_head;
-
-	if (!req)
-		return NULL;
-	s->queue_head = req->next;
-	if (!s->queue_head)
-		s->queue_tail = &s->queue_head;
-	req->next = NULL;
-	return req;
-}
-
-/* On the loop. */
-static void request_run(struct ipc_server *s, struct ipc_request *req)
-{
-	char *body = NULL;
-	bool orphaned, last;
-	int r;
-
-	pthread_mutex_lock(&s->lock);
-	orphaned = req->refs == 1;
-	pthread_mutex_unlock(&s->lock);
-	if (orphaned) {
-		/* Its client was told -ETIMEDOUT; running it now would surprise the administrator. */
-		log_warn("dropping request '%s ...': its client stopped waiting", req->argv[0]);
-		r = -ETIMEDOUT;
-	} else {
-		r = commands_execute(s->d, req->argv, req->argc, req->json, &body);
-	}
-	pthread_mutex_lock(&s->lock);
-	last = request_complete_locked(req, r, body);
-	pthread_mutex_unlock(&s->lock);
-	if (last)
-		request_free(req);
-}
-
-static int on_queue(sd_event_source *src, int fd, uint32_t revents, void *userdata)
-{
-	struct ipc_server *s = userdata;
-	struct ipc_request *req;
-	eventfd_t count;
-
-	(void)eventfd_read(fd, &count);
-	for (;;) {
-		pthread_mutex_lock(&s->lock);
-		req = queue_pop_locked(s);
-		pthread_mutex_unlock(&s->lock);
-		if (!req)
-			return 0;
-		request_run(s, req);
-	}
-}
-
-/* On a client thread: hand the request to the loop and wait for its answer. */
-static int client_forward(struct ipc_server *s, char **argv, int argc, bool json, char **ret_body)
-{
-	struct ipc_request *req;
-	struct timespec deadline;
-	int r, status, wait = 0;
-	bool last;
-
-	r = request_new(argv, argc, json, &req);
-	if (r < 0)
-		return r;
-	pthread_mutex_lock(&s->lock);
-	if (s->stopping) {
-		pthread_mutex_unlock(&s->lock);
-		request_free(req);
-		*ret_body = strdup("the daemon is stopping");
-		return -ESHUTDOWN;
-	}
-	*s->queue_tail = req;
-	s->queue_tail = &req->next;
-	pthread_mutex_unlock(&s->lock);
-	(void)eventfd_write(s->queue_fd, 1);
-
-	deadline_after(&deadline, IPC_LOOP_TIMEOUT_SEC * 1000);
-	pthread_mutex_lock(&s->lock);
-	while (!req->done && wait != ETIMEDOUT)
-		wait = pthread_cond_timedwait(&req->cond, &s->lock, &deadline);
-	if (req->done) {
-		status = req->result;
-		*ret_body = TAKE_PTR(req->body);
-	} else {
-		status = -ETIMEDOUT;
-		*ret_body = strdup("timed out: the daemon did not answer within 30 s");
-	}
-	last = --req->refs == 0;
-	pthread_mutex_unlock(&s->lock);
-	if (last)
-		request_free(req);
-	return status;
-}
-
-/* ---- client threads ---- */
-
-static int client_reply(int fd, int status, const char *body)
-{
-	int r;
-
-	if (status > 0)
-		status = 0;
-	if (status < -4095)
-		status = -EIO;
-	r = mp_ipc_send_reply(fd, status, body ? body : "", IPC_SEND_TIMEOUT_MS);
-	if (r == -EMSGSIZE)
-		r = mp_ipc_send_reply(fd, -EMSGSIZE, "reply too large", IPC_SEND_TIMEOUT_MS);
-	return r;
-}
-
-/* One whole frame within IPC_IDLE_TIMEOUT_MS, so a trickling client cannot hold a thread forever. */
-static int client_read_request(int fd, struct mp_ipc_reader *reader, char **ret)
-{
-	int64_t deadline = now_ms() + IPC_IDLE_TIMEOUT_MS;
-
-	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		int64_t left;
-		int r = mp_ipc_reader_feed(reader, fd);
-
-		if (r > 0)
-			return mp_ipc_reader_take(reader, ret, NULL);
-		if (r < 0)
-			return r;
-		left = deadline - now_ms();
-		if (left <= 0)
-			return -ETIMEDOUT;
-		if (poll(&pfd, 1, (int)left) < 0 && errno != EINTR)
-			return -errno;
-	}
-}
-
-static int client_handle(struct ipc_client *c, const char *payload)
-{
-	_cleanup_(argv_freep) char **argv = NULL;
-	_cleanup_free_ char *body = NULL;
-	int argc, r, status;
-	bool json;
-
-	r = mp_ipc_split(payload, &argv, &argc);
-	if (r == -ENOMEM || r == -EMSGSIZE)
-		return client_reply(c->fd, r, strerror(-r));
-	if (r < 0)
-		return client_reply(c->fd, -EINVAL, "malformed request");
-	json = mp_ipc_take_json_flag(argv, &argc);
-	if (argc == 0)
-		return client_reply(c->fd, -EINVAL, "malformed request");
-	if (command_is_read_only(argv, argc)) {
-		rcu_read_lock();
-		status = commands_render_read(argv, argc, json, &body);
-		rcu_read_unlock();
-	} else if (command_needs_root(argv, argc) && mp_ipc_peer_is_root(c->fd) <= 0) {
-		return client_reply(c->fd, -EPERM, "permission denied: only root may change state");
-	} else {
-		status = client_forward(c->server, TAKE_PTR(argv), argc, json, &body);
-	}
-	return client_reply(c->fd, status, body ? body : (status < 0 ? strerror(-status) : ""));
-}
-
-static void client_serve(struct ipc_client *c)
-{
-	struct mp_ipc_reader reader;
-	int r;
-
-	mp_ipc_reader_init(&reader, MP_IPC_MAX_REQUEST);
-	do {
-		_cleanup_free_ char *payload = NULL;
-
-		r = client_read_request(c->fd, &reader, &payload);
-		if (r == -EMSGSIZE)
-			client_reply(c->fd, -EMSGSIZE, "request too large");
-		if (r >= 0)
-			r = client_handle(c, payload);
-	} while (r >= 0);
-	mp_ipc_reader_release(&reader);
-	if (r != -EPIPE)
-		log_debug_errno(r, "client connection closed");
-}
-
-static void client_end(struct ipc_client *c)
-{
-	struct ipc_server *s = c->server;
-	bool last;
-
-	pthread_mutex_lock(&s->lock);
-	/* off the list before close(), so stop never shuts down a reused descriptor */
-	s->client_fds[c->slot] = -1;
-	s->nr_clients--;
-	pthread_cond_broadcast(&s->idle);
-	last = --s->refs == 0;
-	pthread_mutex_unlock(&s->lock);
-	close(c->fd);
-	free(c);
-	if (last)
-		server_free(s);
-}
-
-static void *client_main(void *userdata)
-{
-	struct ipc_client *c = userdata;
-
-	rcu_register_thread();
-	client_serve(c);
-	rcu_unregister_thread();
-	client_end(c);
-	return NULL;
+	if (n)
+		mp_log_full(kind->level, 0, "IPC: %u more %s in the last second", n, kind->what);
 }
 
 /* ---- accepting ---- */
 
-static int client_slot_take(struct ipc_server *s, int fd, unsigned *ret)
+static void spare_fd_open(struct ipc_server *s)
 {
-	int r = -EBUSY;
-
-	pthread_mutex_lock(&s->lock);
-	if (s->stopping)
-		r = -ESHUTDOWN;
-	else if (s->nr_clients < IPC_MAX_CLIENTS)
-		for (unsigned i = 0; i < IPC_MAX_CLIENTS; i++) {
-			if (s->client_fds[i] >= 0)
-				continue;
-			s->client_fds[i] = fd;
-			s->nr_clients++;
-			s->refs++;
-			*ret = i;
-			r = 0;
-			break;
-		}
-	pthread_mutex_unlock(&s->lock);
-	return r;
+	if (s->spare_fd < 0)
+		s->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 }
 
-static void client_slot_release(struct ipc_server *s, unsigned slot)
+static int peer_uid(int fd, uid_t *ret)
 {
-	pthread_mutex_lock(&s->lock);
-	s->client_fds[slot] = -1;
-	s->nr_clients--;
-	s->refs--;		/* never the last: the loop holds one until the accept thread is joined */
-	pthread_mutex_unlock(&s->lock);
-}
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
 
-static int client_spawn(struct ipc_server *s, int fd)
-{
-	_cleanup_free_ struct ipc_client *c = NULL;
-	int r;
-
-	c = calloc(1, sizeof(*c));
-	if (!c)
-		return -ENOMEM;
-	r = client_slot_take(s, fd, &c->slot);
-	if (r < 0)
-		return r;
-	c->server = s;
-	c->fd = fd;
-	r = thread_start(client_main, c, true, NULL);
-	if (r < 0) {
-		client_slot_release(s, c->slot);
-		return log_warn_errno(r, "Failed to start a client thread");
-	}
-	TAKE_PTR(c);
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0)
+		return -errno;
+	if (len != sizeof(cred))
+		return -EIO;
+	*ret = cred.uid;
 	return 0;
 }
 
-/* Sleep @ms unless stop is requested; after accept() fails for lack of resources. */
-static void accept_backoff(struct ipc_server *s, int ms)
+/* One try to say why, never waiting: an empty socket buffer takes the short reply. */
+static void connection_refuse(struct ipc_server *s, int fd, uid_t uid)
 {
-	struct pollfd pfd = { .fd = s->stop_fd, .events = POLLIN };
-
-	(void)poll(&pfd, 1, ms);
+	if (s->busy_reply)
+		(void)!send(fd, s->busy_reply, s->busy_reply_len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
+	ipc_log_limited(&s->refused, "IPC: refused a connection from uid %u: every connection it may hold is busy",
+			(unsigned)uid);
 }
 
-static void accept_one(struct ipc_server *s)
+/* Only an abstract socket lets another uid reach root's own; its mode keeps them out of a file one. */
+static void connection_refuse_not_root(struct ipc_server *s, int fd, uid_t uid)
 {
-	int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	_cleanup_free_ char *frame = NULL;
+	size_t len;
+
+	if (mp_ipc_reply_encode(-EPERM, "this socket is root's only", &frame, &len) == 0)
+		(void)!send(fd, frame, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
+	ipc_log_limited(&s->refused, "IPC: refused uid %u on root's own socket", (unsigned)uid);
+}
+
+/* Make room for @fd's connection if a cap says so (ipc_slots.h), and open it; takes @fd. */
+static void connection_admit(struct ipc_server *s, int fd, bool no_fd, bool root_only)
+{
+	uid_t uid = (uid_t)-1;	/* set by peer_uid(); never root by default */
 	int r;
 
-	if (fd < 0) {
-		if (errno == EAGAIN || errno == EINTR || errno == ECONNABORTED)
-			return;
-		log_warn_errno(-errno, "Failed to accept a client");
-		accept_backoff(s, 100);
+	if ((r = peer_uid(fd, &uid)) < 0) {
+		close(fd);
+		ipc_log_limited(&s->dropped, "IPC: cannot read a client's credentials: %s", strerror(-r));
 		return;
 	}
-	r = client_spawn(s, fd);
-	if (r < 0) {
-		if (r == -EBUSY)
-			log_warn("too many clients (%d), refusing one", IPC_MAX_CLIENTS);
-		(void)mp_ipc_send_reply(fd, r, r == -EBUSY ? "too many clients, try again later" : strerror(-r),
-					IPC_BUSY_TIMEOUT_MS);
-		close(fd);
+	if (root_only && uid != 0) {
+		connection_refuse_not_root(s, fd, uid);
+		return;
+	}
+	for (unsigned tries = 0; tries < IPC_EVICT_TRIES; tries++) {
+		struct ipc_slot *victim = NULL;
+		struct ipc_conn *vc;
+
+		switch (ipc_slots_admit(&s->slots, uid, no_fd, &victim)) {
+		case IPC_SLOT_ADMIT:
+			if ((r = ipc_conn_open(s, fd, uid)) < 0)
+				ipc_log_limited(&s->refused, "IPC: cannot take a connection from uid %u: %s",
+						(unsigned)uid, strerror(-r));
+			return;
+		case IPC_SLOT_REFUSE:
+			connection_refuse(s, fd, uid);
+			return;
+		case IPC_SLOT_EVICT:
+			break;
+		}
+		vc = caa_container_of(victim, struct ipc_conn, slot);
+		if (ipc_conn_probe(s, vc)) {
+			ipc_log_limited(&s->evicted, "IPC: closed an idle connection of uid %u to make room for uid %u",
+					(unsigned)vc->uid, (unsigned)uid);
+			ipc_conn_close(s, vc);
+		}
+		if (vc->fd < 0)
+			no_fd = false;	/* closed, or it hung up: a descriptor is free */
+	}
+	connection_refuse(s, fd, uid);
+}
+
+static void listen_watch(struct ipc_server *s, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = &tag_listen };
+	struct epoll_event root_ev = { .events = events, .data.ptr = &tag_listen_root };
+
+	epoll_ctl(s->epoll_fd, EPOLL_CTL_MOD, s->listen.fd, &ev);
+	if (s->listen.root_fd >= 0)
+		epoll_ctl(s->epoll_fd, EPOLL_CTL_MOD, s->listen.root_fd, &root_ev);
+}
+
+/* accept() failed for lack of resources: stop watching the sockets until the next sweep, rather than spin. */
+static void accept_pause(struct ipc_server *s, int error)
+{
+	ipc_log_limited(&s->refused, "IPC: cannot accept connections: %s", strerror(error));
+	listen_watch(s, 0);
+	s->accept_paused = true;
+}
+
+static void accept_resume(struct ipc_server *s)
+{
+	if (!s->accept_paused || s->stopping)
+		return;
+	listen_watch(s, EPOLLIN);
+	s->accept_paused = false;
+}
+
+static int accept_one(struct ipc_server *s, int listen_fd, bool *ret_no_fd)
+{
+	int fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+	*ret_no_fd = false;
+	if (fd >= 0 || (errno != EMFILE && errno != ENFILE) || s->spare_fd < 0)
+		return fd >= 0 ? fd : -errno;
+	/* out of descriptors: the spare one takes the call, and a connection must make room */
+	close(s->spare_fd);
+	s->spare_fd = -1;
+	fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	*ret_no_fd = true;
+	return fd;
+}
+
+static void server_accept(struct ipc_server *s, int listen_fd, bool root_only)
+{
+	for (unsigned i = 0; i < IPC_ACCEPT_BATCH; i++) {
+		bool no_fd;
+		int fd = accept_one(s, listen_fd, &no_fd);
+
+		if (fd >= 0)
+			connection_admit(s, fd, no_fd, root_only);
+		spare_fd_open(s);
+		if (fd == -EAGAIN || fd == -EWOULDBLOCK)
+			return;
+		if (fd < 0 && fd != -EINTR && fd != -ECONNABORTED) {
+			accept_pause(s, -fd);
+			return;
+		}
 	}
 }
 
-static void *accept_main(void *userdata)
+/* ---- the thread ---- */
+
+static void server_answers(struct ipc_server *s)
+{
+	struct ipc_request *req = ipc_relay_take_answers(&s->relay);
+
+	while (req) {
+		struct ipc_request *next = req->next;
+
+		ipc_conn_answer(s, req);
+		req = next;
+	}
+}
+
+static void server_serve(struct ipc_server *s)
+{
+	for (unsigned i = 0; i < IPC_SERVE_BUDGET; i++) {
+		struct ipc_sched_user *line;
+		struct ipc_sched_entry *e = ipc_sched_pop(&s->sched, &line);
+
+		if (!e)
+			return;
+		ipc_conn_serve(s, caa_container_of(e, struct ipc_conn, turn));
+	}
+}
+
+static void server_sweep(struct ipc_server *s, uint64_t now)
+{
+	struct ipc_conn *c, *tmp;
+
+	if (now < s->next_sweep)
+		return;
+	s->next_sweep = now + IPC_SWEEP_USEC;
+	cds_list_for_each_entry_safe(c, tmp, &s->conns, link)
+		if (now >= c->deadline)
+			ipc_conn_expire(s, c);
+	accept_resume(s);
+	log_flush(&s->refused, now);
+	log_flush(&s->evicted, now);
+	log_flush(&s->dropped, now);
+}
+
+static void server_begin_stop(struct ipc_server *s)
+{
+	struct ipc_conn *c, *tmp;
+	eventfd_t count;
+
+	(void)eventfd_read(s->stop_fd, &count);
+	s->stopping = true;
+	s->stop_deadline = now_usec() + IPC_STOP_FLUSH_USEC;
+	epoll_ctl(s->epoll_fd, EPOLL_CTL_DEL, s->listen.fd, NULL);
+	if (s->listen.root_fd >= 0)
+		epoll_ctl(s->epoll_fd, EPOLL_CTL_DEL, s->listen.root_fd, NULL);
+	cds_list_for_each_entry_safe(c, tmp, &s->conns, link)
+		ipc_conn_stop(s, c);
+}
+
+static void server_dispatch(struct ipc_server *s, const struct epoll_event *ev)
+{
+	if (ev->data.ptr == &tag_listen_root)
+		server_accept(s, s->listen.root_fd, true);
+	else if (ev->data.ptr == &tag_listen)
+		server_accept(s, s->listen.fd, false);
+	else if (ev->data.ptr == &tag_stop)
+		server_begin_stop(s);
+	else if (ev->data.ptr == &tag_answers)
+		server_answers(s);
+	else
+		ipc_conn_event(s, ev->data.ptr, ev->events);
+}
+
+/* How long epoll may wait: not at all with requests in line, else until the next sweep. */
+static int server_wait_ms(struct ipc_server *s)
+{
+	uint64_t now = now_usec();
+
+	if (ipc_sched_pending(&s->sched))
+		return 0;
+	return now >= s->next_sweep ? 0 : (int)((s->next_sweep - now) / 1000) + 1;
+}
+
+/* One round of events, requests and timeouts; false when the thread should end. */
+static bool server_round(struct ipc_server *s)
+{
+	struct epoll_event ev[IPC_EPOLL_BATCH];
+	int n = epoll_wait(s->epoll_fd, ev, IPC_EPOLL_BATCH, server_wait_ms(s));
+	uint64_t now;
+
+	if (n < 0 && errno != EINTR) {
+		log_err_errno(-errno, "IPC: epoll_wait failed, the control socket no longer answers");
+		return false;
+	}
+	for (int i = 0; i < n; i++)
+		server_dispatch(s, &ev[i]);
+	server_serve(s);
+	now = now_usec();
+	server_sweep(s, now);
+	ipc_conns_reap(s);
+	if (s->stopping)
+		return !cds_list_empty(&s->conns) && now < s->stop_deadline;
+	return true;
+}
+
+static void server_close_all(struct ipc_server *s)
+{
+	struct ipc_conn *c, *tmp;
+	unsigned writing = 0;
+
+	cds_list_for_each_entry_safe(c, tmp, &s->conns, link) {
+		writing += c->state == IPC_CONN_WRITING;
+		ipc_conn_close(s, c);
+	}
+	ipc_conns_reap(s);
+	if (writing)
+		log_warn("IPC: %u replies were still going out at shutdown", writing);
+}
+
+static void *server_main(void *userdata)
 {
 	struct ipc_server *s = userdata;
-	struct pollfd pfd[2] = {
-		{ .fd = s->listen_fd, .events = POLLIN },
-		{ .fd = s->stop_fd, .events = POLLIN },
-	};
 
-	for (;;) {
-		if (poll(pfd, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			log_err_errno(-errno, "IPC accept thread: poll failed, no longer accepting");
-			return NULL;
-		}
-		if (pfd[1].revents)
-			return NULL;
-		if (pfd[0].revents & (POLLERR | POLLNVAL)) {
-			log_err("IPC listening socket failed, no longer accepting");
-			return NULL;
-		}
-		if (pfd[0].revents & POLLIN)
-			accept_one(s);
-	}
+	rcu_register_thread();	/* commands_render_read() reads the snapshot under rcu_read_lock() */
+	while (server_round(s))
+		;
+	server_close_all(s);
+	rcu_unregister_thread();
+	return NULL;
 }
 
-/* ---- the listening socket ---- */
-
-/* Like mkdir -p for the directories above @path. */
-static int mkdir_parents(const char *path, mode_t mode)
+/* The thread blocks every signal, so the loop's signal sources alone receive them. */
+static int thread_start(struct ipc_server *s)
 {
-	_cleanup_free_ char *dir = strdup(path);
-
-	if (!dir)
-		return -ENOMEM;
-	for (char *s = strchr(dir + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
-		if (mkdir(dir, mode) < 0 && errno != EEXIST)
-			return -errno;
-		*s = '/';
-	}
-	return 0;
-}
-
-/* Remove a socket left by a daemon that died, but never take over a live one or remove a non-socket. */
-static int stale_socket_remove(const char *path)
-{
-	struct stat st;
-	int fd, r;
-
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -errno;
-	if (!S_ISSOCK(st.st_mode))
-		return -EEXIST;
-	r = mp_ipc_connect(path, &fd);
-	if (r == 0)
-		close(fd);
-	if (r == 0 || r == -EAGAIN)
-		return -EADDRINUSE;
-	if (unlink(path) < 0 && errno != ENOENT)
-		return -errno;
-	return 0;
-}
-
-/* @path may be "@name" for an abstract socket, as mp_ipc_connect() accepts. */
-static int listen_socket_create(const char *path, int *ret_fd)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	size_t len = strlen(path);
-	bool abstract = path[0] == '@';
-	_cleanup_close_ int fd = -1;
+	sigset_t all, old;
 	int r;
 
-	if (len == 0 || len >= sizeof(sa.sun_path))
-		return log_err_errno(-ENAMETOOLONG, "Bad socket path '%s'", path);
-	memcpy(sa.sun_path, path, len);
-	if (abstract)
-		sa.sun_path[0] = '\0';
-	else if ((r = mkdir_parents(path, 0755)) < 0 || (r = stale_socket_remove(path)) < 0)
-		return log_err_errno(r, "Failed to prepare %s", path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return log_err_errno(-errno, "Failed to create the IPC socket");
-	if (bind(fd, (struct sockaddr *)&sa, offsetof(struct sockaddr_un, sun_path) + len + !abstract) < 0)
-		return log_err_errno(-errno, "Failed to bind %s", path);
-	/* everyone may read; state changes are checked against the peer's uid */
-	if (!abstract && chmod(path, 0666) < 0) {
-		r = log_err_errno(-errno, "Failed to chmod %s", path);
-		unlink(path);
-		return r;
-	}
-	if (listen(fd, IPC_LISTEN_BACKLOG) < 0) {
-		r = log_err_errno(-errno, "Failed to listen on %s", path);
-		if (!abstract)
-			unlink(path);
-		return r;
-	}
-	*ret_fd = TAKE_FD(fd);
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	r = pthread_create(&s->thread, NULL, server_main, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r)
+		return -r;
+	s->thread_running = true;
 	return 0;
-}
-
-/* Return: 1 with the socket systemd passed, 0 when there is none, or -errno. */
-static int listen_socket_inherit(int *ret_fd)
-{
-	int n = sd_listen_fds(1);
-	int fd = SD_LISTEN_FDS_START;
-	int r;
-
-	if (n < 0)
-		return log_err_errno(n, "Failed to get the sockets passed by systemd");
-	if (n == 0)
-		return 0;
-	if (n > 1)
-		log_warn("systemd passed %d sockets, using the first", n);
-	r = sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0);
-	if (r <= 0)
-		return log_err_errno(r < 0 ? r : -EINVAL, "The socket systemd passed is not a listening unix stream socket");
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0)
-		return log_err_errno(-errno, "Failed to make the passed socket non-blocking");
-	*ret_fd = fd;
-	return 1;
-}
-
-static int listen_open(struct ipc_server *s, const char *path)
-{
-	int r = listen_socket_inherit(&s->listen_fd);
-
-	if (r > 0) {
-		log_info("IPC: using the socket passed by systemd");
-		return 0;
-	}
-	if (r < 0)
-		return r;
-	r = listen_socket_create(path, &s->listen_fd);
-	if (r < 0)
-		return r;
-	if (path[0] != '@') {
-		s->path = strdup(path);
-		if (!s->path)
-			return -ENOMEM;
-	}
-	log_info("IPC: listening on %s", path);
-	return 0;
-}
-
-static void listen_close(struct ipc_server *s)
-{
-	if (s->listen_fd >= 0)
-		close(s->listen_fd);
-	s->listen_fd = -1;
-	if (s->path)
-		unlink(s->path);
-	free(s->path);
-	s->path = NULL;
 }
 
 /* ---- start and stop ---- */
 
-/* Close and destroy what the server holds; stop has already done the loop's part (source, socket). */
-static void server_release(struct ipc_server *s)
-{
-	listen_close(s);
-	s->queue_source = sd_event_source_disable_unref(s->queue_source);
-	if (s->stop_fd >= 0)
-		close(s->stop_fd);
-	if (s->queue_fd >= 0)
-		close(s->queue_fd);
-	s->stop_fd = s->queue_fd = -1;
-	pthread_cond_destroy(&s->idle);
-	pthread_mutex_destroy(&s->lock);
-}
-
-/* On whichever thread drops the last reference: the loop at stop, or the last client thread. */
 static void server_free(struct ipc_server *s)
 {
 	if (!s)
 		return;
-	server_release(s);
+	ipc_listen_close(&s->listen);
+	ipc_relay_release(&s->relay);
+	if (s->epoll_fd >= 0)
+		close(s->epoll_fd);
+	if (s->stop_fd >= 0)
+		close(s->stop_fd);
+	if (s->spare_fd >= 0)
+		close(s->spare_fd);
+	free(s->busy_reply);
 	free(s);
 }
 
@@ -667,31 +427,56 @@ static void server_freep(struct ipc_server **s)
 	server_free(*s);
 }
 
-static int server_new(struct daemon *d, struct ipc_server **ret)
+static struct ipc_server *server_new(void)
 {
-	_cleanup_free_ struct ipc_server *s = calloc(1, sizeof(*s));
-	int r;
+	static const struct ipc_slot_limits limits = {
+		.total = IPC_MAX_CONNS, .root_reserve = IPC_ROOT_RESERVE, .per_uid = IPC_PER_UID,
+	};
+	struct ipc_server *s = calloc(1, sizeof(*s));
 
 	if (!s)
-		return -ENOMEM;
-	s->d = d;
-	s->listen_fd = s->stop_fd = s->queue_fd = -1;
-	s->refs = 1;
-	s->queue_tail = &s->queue_head;
-	for (unsigned i = 0; i < IPC_MAX_CLIENTS; i++)
-		s->client_fds[i] = -1;
-	r = cond_init_monotonic(&s->idle);
-	if (r < 0)
-		return r;
-	pthread_mutex_init(&s->lock, NULL);
-	s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	s->queue_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (s->stop_fd < 0 || s->queue_fd < 0) {
-		r = -errno;
-		server_release(s);
-		return r;
+		return NULL;
+	s->listen.fd = s->listen.root_fd = s->epoll_fd = s->stop_fd = s->spare_fd = -1;
+	s->relay.loop_fd = s->relay.answer_fd = -1;
+	ipc_slots_init(&s->slots, &limits);
+	ipc_sched_init(&s->sched);
+	CDS_INIT_LIST_HEAD(&s->conns);
+	CDS_INIT_LIST_HEAD(&s->closed);
+	s->refused = (struct ipc_log_kind){ .level = MP_LOG_WARN, .what = "connections refused" };
+	s->evicted = (struct ipc_log_kind){ .level = MP_LOG_INFO, .what = "idle connections closed to make room" };
+	s->dropped = (struct ipc_log_kind){ .level = MP_LOG_DEBUG, .what = "connections dropped" };
+	/* made once: a connect flood is refused many thousand times a second */
+	if (mp_ipc_reply_encode(-EBUSY, "too many connections: every one this uid may hold is busy; try again later",
+				&s->busy_reply, &s->busy_reply_len) < 0) {
+		free(s);
+		return NULL;
 	}
-	*ret = TAKE_PTR(s);
+	return s;
+}
+
+static int epoll_watch(struct ipc_server *s, int fd, void *tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };
+
+	return epoll_ctl(s->epoll_fd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
+}
+
+static int server_descriptors(struct ipc_server *s)
+{
+	int r;
+
+	s->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (s->epoll_fd < 0)
+		return -errno;
+	s->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (s->stop_fd < 0)
+		return -errno;
+	if ((r = epoll_watch(s, s->listen.fd, &tag_listen)) < 0 ||
+	    (s->listen.root_fd >= 0 && (r = epoll_watch(s, s->listen.root_fd, &tag_listen_root)) < 0) ||
+	    (r = epoll_watch(s, s->stop_fd, &tag_stop)) < 0 ||
+	    (r = epoll_watch(s, s->relay.answer_fd, &tag_answers)) < 0)
+		return r;
+	spare_fd_open(s);
 	return 0;
 }
 
@@ -702,65 +487,36 @@ int ipc_server_start(struct daemon *d, const char *path)
 
 	if (d->ipc)
 		return -EALREADY;
-	r = server_new(d, &s);
+	s = server_new();
+	if (!s)
+		return log_err_errno(-ENOMEM, "Failed to set up the IPC server");
+	r = ipc_relay_init(&s->relay, d);
 	if (r < 0)
-		return log_err_errno(r, "Failed to set up the IPC server");
-	r = listen_open(s, path);
+		return log_err_errno(r, "Failed to set up the IPC request queue");
+	r = ipc_listen_open(path, &s->listen);
 	if (r < 0)
 		return r;
-	r = sd_event_add_io(d->event, &s->queue_source, s->queue_fd, EPOLLIN, on_queue, s);
+	r = server_descriptors(s);
 	if (r < 0)
-		return log_err_errno(r, "Failed to watch the IPC request queue");
-	(void)sd_event_source_set_description(s->queue_source, "ipc-queue");
-	r = thread_start(accept_main, s, false, &s->accept_thread);
+		return log_err_errno(r, "Failed to set up the IPC thread's descriptors");
+	r = thread_start(s);
 	if (r < 0)
-		return log_err_errno(r, "Failed to start the IPC accept thread");
-	s->accept_running = true;
+		return log_err_errno(r, "Failed to start the IPC thread");
 	d->ipc = TAKE_PTR(s);
 	return 0;
-}
-
-/* Under the lock: answer what the loop will never run, wake every client thread. */
-static void server_cancel_locked(struct ipc_server *s)
-{
-	struct ipc_request *req;
-
-	s->stopping = true;
-	while ((req = queue_pop_locked(s)))
-		if (request_complete_locked(req, -ESHUTDOWN, strdup("the daemon is stopping")))
-			request_free(req);
-	/* SHUT_RD ends their reads at once but lets a reply still in hand go out */
-	for (unsigned i = 0; i < IPC_MAX_CLIENTS; i++)
-		if (s->client_fds[i] >= 0)
-			shutdown(s->client_fds[i], SHUT_RD);
 }
 
 void ipc_server_stop(struct daemon *d)
 {
 	struct ipc_server *s = d->ipc;
-	struct timespec deadline;
-	int wait = 0;
-	bool last;
 
 	if (!s)
 		return;
 	d->ipc = NULL;
-	if (s->accept_running) {
+	ipc_relay_shutdown(&s->relay);
+	if (s->thread_running) {
 		(void)eventfd_write(s->stop_fd, 1);
-		pthread_join(s->accept_thread, NULL);
+		pthread_join(s->thread, NULL);
 	}
-	listen_close(s);
-	s->queue_source = sd_event_source_disable_unref(s->queue_source);
-
-	deadline_after(&deadline, IPC_STOP_WAIT_MS);
-	pthread_mutex_lock(&s->lock);
-	server_cancel_locked(s);
-	while (s->nr_clients > 0 && wait != ETIMEDOUT)
-		wait = pthread_cond_timedwait(&s->idle, &s->lock, &deadline);
-	if (s->nr_clients > 0)
-		log_warn("IPC: %u client threads still running at shutdown", s->nr_clients);
-	last = --s->refs == 0;
-	pthread_mutex_unlock(&s->lock);
-	if (last)
-		server_free(s);
+	server_free(s);
 }

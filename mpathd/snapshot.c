@@ -23,7 +23,7 @@ struct snapshot_node {
 	struct snapshot snap;
 };
 
-/* Readers (IPC client threads) reach it only through snapshot_acquire(). */
+/* Readers (the IPC thread) reach it only through snapshot_acquire(). */
 static struct snapshot_node *published;
 
 /* The loop thread registers lazily: call_rcu() and rcu_read_lock() need a registered thread. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <time.h>
@@ -296,12 +297,18 @@ static void test_timeout_blocked_writer(void **state)
 	free(body);
 }
 
+/* The whole C string as one request; frames with NUL bytes use mp_ipc_split() directly. */
+static int split_str(const char *req, char ***ret_argv, int *ret_argc)
+{
+	return mp_ipc_split(req, strlen(req), ret_argv, ret_argc);
+}
+
 static void test_split(void **state)
 {
 	char **argv = NULL;
 	int argc = 0;
 
-	assert_int_equal(mp_ipc_split("fail path sdb --json", &argv, &argc), 0);
+	assert_int_equal(split_str("fail path sdb --json", &argv, &argc), 0);
 	assert_int_equal(argc, 4);
 	assert_string_equal(argv[2], "sdb");
 	assert_int_equal(mp_ipc_take_json_flag(argv, &argc), 1);
@@ -310,12 +317,12 @@ static void test_split(void **state)
 	assert_int_equal(mp_ipc_take_json_flag(argv, &argc), 0);
 	mp_ipc_argv_free(argv);
 
-	assert_int_equal(mp_ipc_split("show alias \xc3\xa9t\xc3\xa9-\xe2\x82\xac", &argv, &argc), 0);
+	assert_int_equal(split_str("show alias \xc3\xa9t\xc3\xa9-\xe2\x82\xac", &argv, &argc), 0);
 	assert_int_equal(argc, 3);
 	assert_string_equal(argv[2], "\xc3\xa9t\xc3\xa9-\xe2\x82\xac");
 	mp_ipc_argv_free(argv);
 
-	assert_int_equal(mp_ipc_split("help", &argv, &argc), 0);
+	assert_int_equal(split_str("help", &argv, &argc), 0);
 	assert_int_equal(argc, 1);
 	mp_ipc_argv_free(argv);
 }
@@ -334,7 +341,7 @@ static void test_split_rejects(void **state)
 	int argc = -1;
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
-		if (mp_ipc_split(bad[i], &argv, &argc) != -EINVAL)
+		if (split_str(bad[i], &argv, &argc) != -EINVAL)
 			fail_msg("request %zu accepted", i);
 	assert_null(argv);
 	assert_int_equal(argc, -1);
@@ -343,8 +350,48 @@ static void test_split_rejects(void **state)
 	assert_non_null(big);
 	memset(big, 'a', MP_IPC_MAX_REQUEST + 1);
 	big[MP_IPC_MAX_REQUEST + 1] = '\0';
-	assert_int_equal(mp_ipc_split(big, &argv, &argc), -EMSGSIZE);
+	assert_int_equal(split_str(big, &argv, &argc), -EMSGSIZE);
 	free(big);
+}
+
+/* "show paths\0tail" is one 15-byte frame: refused, not run as "show paths". */
+static void test_split_refuses_nul(void **state)
+{
+	static const char frame[] = "\x0f\x00\x00\x00show paths\0tail";
+	struct mp_ipc_reader reader;
+	_cleanup_free_ char *payload = NULL;
+	char **argv = NULL;
+	size_t len = 0;
+	int argc = -1, sv[2];
+
+	assert_int_equal(mp_ipc_split("show paths\0tail", 15, &argv, &argc), -EINVAL);
+	assert_int_equal(mp_ipc_split("show\0", 5, &argv, &argc), -EINVAL);
+	assert_int_equal(mp_ipc_split("\0", 1, &argv, &argc), -EINVAL);
+	assert_null(argv);
+	assert_int_equal(argc, -1);
+
+	make_pair(sv);
+	write_raw(sv[0], frame, sizeof(frame) - 1);
+	mp_ipc_reader_init(&reader, MP_IPC_MAX_REQUEST);
+	assert_int_equal(mp_ipc_reader_feed(&reader, sv[1]), 1);
+	assert_int_equal(mp_ipc_reader_take(&reader, &payload, &len), 0);
+	assert_int_equal(len, 15);
+	assert_int_equal(mp_ipc_split(payload, len, &argv, &argc), -EINVAL);
+	mp_ipc_reader_release(&reader);
+	close_pair(sv);
+}
+
+/* The length bounds the words: the text need not end in a NUL. */
+static void test_split_bounded(void **state)
+{
+	char **argv = NULL;
+	int argc = 0;
+
+	assert_int_equal(mp_ipc_split("show pathsXYZ", 10, &argv, &argc), 0);
+	assert_int_equal(argc, 2);
+	assert_string_equal(argv[1], "paths");
+	mp_ipc_argv_free(argv);
+	assert_int_equal(mp_ipc_split("show  paths", 5, &argv, &argc), -EINVAL);	/* trailing space */
 }
 
 static void test_join(void **state)
@@ -358,7 +405,7 @@ static void test_join(void **state)
 
 	assert_int_equal(mp_ipc_join(words, 3, &s), 0);
 	assert_string_equal(s, "fail path sdb");
-	assert_int_equal(mp_ipc_split(s, &argv, &argc), 0);
+	assert_int_equal(split_str(s, &argv, &argc), 0);
 	assert_int_equal(argc, 3);
 	mp_ipc_argv_free(argv);
 	assert_int_equal(mp_ipc_join(bad, 2, &s), -EINVAL);
@@ -424,6 +471,106 @@ static void test_connect(void **state)
 	close(lfd);
 }
 
+/* A listening abstract socket @name with a backlog of one; the caller closes it. */
+static int listener(const char *name)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(lfd >= 0);
+	memcpy(sa.sun_path + 1, name + 1, strlen(name) - 1);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, offsetof(struct sockaddr_un, sun_path) + strlen(name)), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	return lfd;
+}
+
+static void *accept_later(void *arg)
+{
+	int lfd = *(int *)arg;
+
+	usleep(100 * 1000);
+	close(accept(lfd, NULL, NULL));
+	return NULL;
+}
+
+/* A full backlog: a single try fails at once; waiting gets in as soon as one is accepted, or times out. */
+static void test_connect_wait(void **state)
+{
+	int lfd, fd, queued[16], n = 0;
+	struct timespec start;
+	char name[64];
+	pthread_t thread;
+
+	snprintf(name, sizeof(name), "@mpathd-test-wait-%d", (int)getpid());
+	lfd = listener(name);
+	while (n < 16 && mp_ipc_connect(name, &queued[n]) == 0)
+		n++;
+	assert_true(n > 0 && n < 16);
+	assert_int_equal(mp_ipc_connect(name, &fd), -EAGAIN);
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	assert_int_equal(mp_ipc_connect_wait(name, 100, &fd), -ETIMEDOUT);
+	assert_true(elapsed_ms(&start) >= 90 && elapsed_ms(&start) < 1000);
+
+	assert_int_equal(pthread_create(&thread, NULL, accept_later, &lfd), 0);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	assert_int_equal(mp_ipc_connect_wait(name, 5000, &fd), 0);
+	assert_true(elapsed_ms(&start) < 1000);
+	assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+	assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+	pthread_join(thread, NULL);
+	close(fd);
+	while (n > 0)
+		close(queued[--n]);
+	close(lfd);
+	assert_int_equal(mp_ipc_connect_wait("/nonexistent/mpathd.sock", 100, &fd), -ENOENT);
+}
+
+/* A daemon that refuses a connection answers and closes before the request goes out: that answer is the reply. */
+static void test_reply_before_close(void **state)
+{
+	_cleanup_free_ char *body = NULL;
+	int sv[2], status = 0;
+
+	make_pair(sv);
+	assert_int_equal(mp_ipc_send_reply(sv[1], -EBUSY, "too many connections", 1000), 0);
+	close(sv[1]);
+	assert_int_equal(mp_ipc_request(sv[0], "show paths", 1000, &status, &body), 0);
+	assert_int_equal(status, -EBUSY);
+	assert_string_equal(body, "too many connections");
+	close(sv[0]);
+
+	/* closed with nothing said: the connection was lost */
+	make_pair(sv);
+	close(sv[1]);
+	assert_int_equal(mp_ipc_request(sv[0], "show paths", 1000, &status, NULL), -ECONNRESET);
+	close(sv[0]);
+}
+
+static void test_root_socket_path(void **state)
+{
+	_cleanup_free_ char *a = NULL, *b = NULL;
+	char long_path[108], name[64], *c = NULL;
+	int lfd, fd;
+
+	assert_int_equal(mp_ipc_root_path("/run/mpathd/mpathd.sock", &a), 0);
+	assert_string_equal(a, "/run/mpathd/mpathd.sock" MP_IPC_ROOT_SUFFIX);
+	assert_int_equal(mp_ipc_root_path("@mpathd", &b), 0);
+	assert_string_equal(b, "@mpathd" MP_IPC_ROOT_SUFFIX);
+	memset(long_path, 'a', sizeof(long_path) - 4);
+	long_path[sizeof(long_path) - 4] = '\0';
+	assert_int_equal(mp_ipc_root_path(long_path, &c), -ENAMETOOLONG);
+	assert_int_equal(mp_ipc_root_path("", &c), -EINVAL);
+	assert_null(c);
+
+	/* no root socket beside it (a daemon of before): everyone's, for root too */
+	snprintf(name, sizeof(name), "@mpathd-test-daemon-%d", (int)getpid());
+	lfd = listener(name);
+	assert_int_equal(mp_ipc_connect_daemon(name, 1000, &fd), 0);
+	close(fd);
+	close(lfd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -438,10 +585,15 @@ int main(void)
 		cmocka_unit_test(test_timeout_blocked_writer),
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_split_rejects),
+		cmocka_unit_test(test_split_refuses_nul),
+		cmocka_unit_test(test_split_bounded),
 		cmocka_unit_test(test_join),
 		cmocka_unit_test(test_request_rejects_invalid_utf8),
 		cmocka_unit_test(test_peercred),
 		cmocka_unit_test(test_connect),
+		cmocka_unit_test(test_connect_wait),
+		cmocka_unit_test(test_reply_before_close),
+		cmocka_unit_test(test_root_socket_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

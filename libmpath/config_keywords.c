@@ -124,6 +124,10 @@ static const struct cfg_keyword keywords[] = {
 	  WORDS(w_pgpolicy), .fallback = "failover" },
 	{ "path_selector", MP_KEY_PATH_SELECTOR, SEC_MAP, SET | QSTR, NO_RANGE,
 	  .parse = cfg_parse_path_selector, .fallback = "service-time 0" },
+	/* eql-slice: the kernel selector of each member's device, and how often REPORT REFERRALS is read */
+	{ "member_path_selector", MP_KEY_MEMBER_PATH_SELECTOR, SEC_MAP, SET | QSTR, NO_RANGE,
+	  .parse = cfg_parse_path_selector, .fallback = "queue-length 0" },
+	{ "referrals_refresh", MP_KEY_REFERRALS_REFRESH, SEC_MAP, SET, NUMBER(1, 3600), .fallback = "5" },
 	{ "selector", MP_KEY_SELECTOR, SEC_MAP, SET, NO_RANGE,
 	  .parse = cfg_parse_identifier, .fallback = "round-robin" },
 	{ "path_checker", MP_KEY_PATH_CHECKER, SEC_PATH, SET, .words = w_checker, NO_RANGE,

@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "map_policy.h"
+#include "map_referrals.h"
 #include "selector_layout.h"
 #include "shared_text.h"
 #include "topology.h"
@@ -91,6 +92,9 @@ struct mpmap {
 	bool queueing_disabled;		/* we sent fail_if_no_path */
 	bool queueing_live;		/* the kernel's table has queue_if_no_path */
 	uint64_t sync_hold_until;	/* a message failed: no state sync before this (µs) */
+	struct map_referrals referrals;	/* where each part of the LUN lives (map_referrals.c) */
+	uint32_t block_size;		/* logical block size in bytes; 512 until read */
+	struct daemon *daemon;		/* for its timers */
 };
 
 /** map_top() - the top device of @m's stack, or NULL before the first load. */

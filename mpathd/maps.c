@@ -55,6 +55,8 @@ struct mpmap *map_new(struct daemon *d, const char *wwid)
 	snprintf(m->wwid, sizeof(m->wwid), "%s", wwid);
 	snprintf(m->name, sizeof(m->name), "%s", wwid);
 	m->retries_left = -1;
+	m->block_size = 512;
+	m->daemon = d;
 	return m;
 }
 
@@ -63,6 +65,7 @@ void map_free(struct mpmap *m)
 	if (!m)
 		return;
 	map_policy_detach(m);
+	map_referrals_release(m);
 	shared_text_unref(m->settings_text);
 	free(m->paths);
 	for (size_t i = 0; i < m->nr_devs; i++) {
@@ -345,6 +348,8 @@ void maps_path_added(struct daemon *d, struct path *p)
 	if (!m->size_sectors)
 		m->size_sectors = p->info.size_sectors;
 	map_schedule_reload(d, m);
+	/* a new path may be the first one to answer REPORT REFERRALS (map_referrals.c) */
+	map_referrals_refresh(d, m);
 }
 
 void maps_path_removed(struct daemon *d, struct path *p)

@@ -65,18 +65,24 @@ static bool selector_parse(const char *text, struct sel_kernel_selector *ks)
 	return false;
 }
 
-void sel_kernel_selector_get(const struct mpath_sel_map *map, struct sel_kernel_selector *ret)
+void sel_kernel_selector_from(const struct mpath_sel_map *map, const char *keyword,
+			      struct sel_kernel_selector *ret)
 {
 	const struct mpath_sel_host *h = map->host;
 	const char *text = NULL;
 
-	if (h->setting(h, map, "path_selector", 0, &text) < 0 || !text)
+	if (h->setting(h, map, keyword, 0, &text) < 0 || !text)
 		text = FALLBACK_SELECTOR;
 	if (selector_parse(text, ret))
 		return;
-	h->log(h, MPATH_SEL_LOG_WARN, "map %s: path_selector \"%s\" is not supported here; using \"%s\"",
-	       map->name, text, FALLBACK_SELECTOR);
+	h->log(h, MPATH_SEL_LOG_WARN, "map %s: %s \"%s\" is not supported here; using \"%s\"",
+	       map->name, keyword, text, FALLBACK_SELECTOR);
 	selector_parse(FALLBACK_SELECTOR, ret);
+}
+
+void sel_kernel_selector_get(const struct mpath_sel_map *map, struct sel_kernel_selector *ret)
+{
+	sel_kernel_selector_from(map, "path_selector", ret);
 }
 
 long sel_setting_long(const struct mpath_sel_map *map, const char *keyword, long fallback)
@@ -219,4 +225,31 @@ int sel_json_string(const struct mpath_sel_host *h, struct mpath_sel_output *out
 			r = h->output_printf(out, "%c", c);
 	}
 	return r ? r : h->output_printf(out, "\"");
+}
+
+int sel_single_group(const struct mpath_sel_map *map, struct mpath_sel_layout *layout)
+{
+	const struct mpath_sel_host *h = map->host;
+	struct sel_kernel_selector ks;
+	long repeat = sel_setting_long(map, "rr_min_io_rq", 1);
+	char rep[24];
+	const char *args[3] = { rep, "1", NULL };
+	size_t *order = NULL;
+	int dev, group, r;
+
+	sel_kernel_selector_get(map, &ks);
+	snprintf(rep, sizeof(rep), "%ld", repeat > 0 ? repeat : 1);
+	if (ks.nr_path_args < 2)
+		args[1] = NULL;
+	dev = h->layout_add_multipath(layout, NULL);
+	if (dev < 0 || map->nr_paths == 0)
+		return dev < 0 ? dev : 0;
+	group = h->layout_add_group(layout, dev, ks.name, ks.args, ks.nr_path_args);
+	if (group < 0)
+		return group;
+	r = sel_sort_paths(map, &order);
+	for (size_t i = 0; r == 0 && i < map->nr_paths; i++)
+		r = h->layout_add_path(layout, dev, group, order[i], args);
+	free(order);
+	return r;
 }

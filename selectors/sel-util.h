@@ -39,6 +39,18 @@ struct sel_kernel_selector {
 void sel_kernel_selector_get(const struct mpath_sel_map *map, struct sel_kernel_selector *ret);
 
 /**
+ * sel_single_group() - the plain layout: one multipath device, every path in one group with
+ * path_selector and rr_min_io_rq. For plugins that have nothing better to build.
+ *
+ * Return: 0 or -errno.
+ */
+int sel_single_group(const struct mpath_sel_map *map, struct mpath_sel_layout *layout);
+
+/** sel_kernel_selector_from() - the same from the setting @keyword (e.g. "member_path_selector"). */
+void sel_kernel_selector_from(const struct mpath_sel_map *map, const char *keyword,
+			      struct sel_kernel_selector *ret);
+
+/**
  * sel_setting_long() - a numeric setting of @map, or @fallback when unset or not a number.
  */
 long sel_setting_long(const struct mpath_sel_map *map, const char *keyword, long fallback);

@@ -255,6 +255,38 @@ char *fake_table(struct fake *f)
 	return text;
 }
 
+char *fake_stack(struct fake *f)
+{
+	struct mpath_sel_layout *l = NULL;
+	struct strbuf sb = STRBUF_INIT;
+
+	assert_int_equal(mp_sel_layout_new(f->nr_paths, &l), 0);
+	assert_int_equal(f->ops->build_layout(&f->map, l), 0);
+	assert_true(mp_sel_layout_check(l) >= 0);
+	for (size_t k = 0; k < l->nr_devices; k++) {
+		const struct mp_sel_device *d = &l->devices[k];
+
+		strbuf_printf(&sb, "%s%s:", k ? "\n" : "", d->suffix ? d->suffix : "top");
+		if (d->type == MP_SEL_DEVICE_SWITCH) {
+			strbuf_printf(&sb, " switch %llu", (unsigned long long)d->region_size);
+			for (size_t i = 0; i < d->nr_lower; i++)
+				strbuf_printf(&sb, "%s%s", i ? "," : " ", l->devices[d->lower[i]].suffix);
+			strbuf_puts(&sb, " |");
+			for (size_t i = 0; i < d->nr_regions; i++)
+				strbuf_printf(&sb, " %u", d->regions[i]);
+			continue;
+		}
+		for (size_t g = 0; g < d->nr_groups; g++) {
+			strbuf_printf(&sb, " [");
+			for (size_t i = 0; i < d->groups[g].nr_paths; i++)
+				strbuf_printf(&sb, "%s%s", i ? " " : "", f->paths[d->groups[g].paths[i].path].dev);
+			strbuf_printf(&sb, "]");
+		}
+	}
+	mp_sel_layout_free(l);
+	return strbuf_steal(&sb);
+}
+
 char *fake_groups(struct fake *f)
 {
 	struct mpath_sel_layout *l = build(f);

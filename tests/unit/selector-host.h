@@ -57,6 +57,13 @@ size_t fake_add_iscsi_path(struct fake *f, const char *dev, const char *hctl, co
 			   const char *portal, const char *iface);
 /** fake_path() - the view of path @dev, to change usable/prio/tpg. */
 struct mpath_sel_path *fake_path(struct fake *f, const char *dev);
+/**
+ * fake_stack() - every device of the layout, one per line: "m11: [sdb] [sdc sdd]" for a
+ * multipath device (its groups), "top: switch 8192 m11,m12 | 0 1 0 1" for a switch (region
+ * size, lower devices, owner of each region).
+ */
+char *fake_stack(struct fake *f);
+
 /** fake_remove_path() - drop @dev from the map (later indexes move down). */
 void fake_remove_path(struct fake *f, const char *dev);
 

@@ -196,10 +196,10 @@ static void test_multibus_round_robin(void **state)
 /* A plugin that is not installed: logged, and the map still gets a table. */
 static void test_missing_plugin_falls_back(void **state)
 {
-	configure("defaults {\n selector eql-slice\n path_grouping_policy multibus\n}\n");
+	configure("defaults {\n selector no-such-plugin\n path_grouping_policy multibus\n}\n");
 	assert_string_equal(map_policy_name(&fx.map), "path-grouping");
-	assert_non_null(strstr(logged, "selector plugin \"eql-slice\" not found"));
-	assert_non_null(strstr(logged, "mpatha: selector eql-slice unavailable; using the built-in path-grouping"));
+	assert_non_null(strstr(logged, "selector plugin \"no-such-plugin\" not found"));
+	assert_non_null(strstr(logged, "mpatha: selector no-such-plugin unavailable; using the built-in path-grouping"));
 	expect_table("0 0 1 1 service-time 0 3 2 8:48 1 1 8:16 1 1 8:32 1 1");
 }
 
@@ -215,19 +215,19 @@ static size_t count(const char *hay, const char *needle)
 /* A reconfigure re-attaches every map: a plugin still missing is not reported again. */
 static void test_missing_plugin_reported_once(void **state)
 {
-	const char *conf = "defaults {\n selector eql-slice\n}\n";
+	const char *conf = "defaults {\n selector no-such-plugin\n}\n";
 
 	configure(conf);
 	configure(conf);
 	configure(conf);
 	assert_string_equal(map_policy_name(&fx.map), "path-grouping");
-	assert_int_equal(count(logged, "selector plugin \"eql-slice\" not found"), 1);
-	assert_int_equal(count(logged, "selector eql-slice unavailable"), 1);
+	assert_int_equal(count(logged, "selector plugin \"no-such-plugin\" not found"), 1);
+	assert_int_equal(count(logged, "selector no-such-plugin unavailable"), 1);
 	/* after plugins_retry_failed() (a reconfigure) the loader looks again, once */
 	plugins_retry_failed();
 	configure(conf);
-	assert_int_equal(count(logged, "selector plugin \"eql-slice\" not found"), 2);
-	assert_int_equal(count(logged, "selector eql-slice unavailable"), 1);
+	assert_int_equal(count(logged, "selector plugin \"no-such-plugin\" not found"), 2);
+	assert_int_equal(count(logged, "selector no-such-plugin unavailable"), 1);
 }
 
 #define FP_CONF \

@@ -76,9 +76,9 @@ static void test_load_missing(void **state)
 {
 	struct mp_selector *s = NULL;
 
-	assert_int_equal(mp_selector_load(TEST_SELECTOR_DIR, "eql-slice", &s), -ENOENT);
+	assert_int_equal(mp_selector_load(TEST_SELECTOR_DIR, "no-such-plugin", &s), -ENOENT);
 	assert_null(s);
-	expect_logged("selector plugin \"eql-slice\" not found: " TEST_SELECTOR_DIR "/eql-slice.so does not exist");
+	expect_logged("selector plugin \"no-such-plugin\" not found: " TEST_SELECTOR_DIR "/no-such-plugin.so does not exist");
 }
 
 static void test_load_bad_names(void **state)

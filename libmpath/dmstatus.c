@@ -75,7 +75,7 @@ static int status_parse_path(struct mp_words *w, size_t nr_args, struct mp_statu
 static int status_parse_group(struct mp_words *w, struct mp_status_group *g)
 {
 	const char *state = mp_words_next(w);
-	size_t n;
+	size_t n, nr_paths;
 	int r;
 
 	if (!state || strlen(state) != 1 || !strchr("ADE", state[0]))
@@ -83,17 +83,15 @@ static int status_parse_group(struct mp_words *w, struct mp_status_group *g)
 	g->state = (enum mp_group_state)state[0];
 	if ((r = mp_words_count(w, 1, &n)) < 0 || (r = mp_words_take(w, n, &g->selector_args)) < 0)
 		return r;
-	if ((r = mp_words_count(w, 0, &g->nr_paths)) < 0 || (r = mp_words_count(w, 0, &g->nr_path_args)) < 0)
+	if ((r = mp_words_count(w, 0, &nr_paths)) < 0 || (r = mp_words_count(w, 0, &g->nr_path_args)) < 0)
 		return r;
-	if (g->nr_path_args > SIZE_MAX / 4 || g->nr_paths > mp_words_left(w) / (3 + g->nr_path_args)) {
-		g->nr_paths = 0;
+	if (g->nr_path_args > SIZE_MAX / 4 || nr_paths > mp_words_left(w) / (3 + g->nr_path_args))
 		return -EINVAL;
-	}
-	g->paths = calloc(g->nr_paths ? g->nr_paths : 1, sizeof(*g->paths));
-	if (!g->paths) {
-		g->nr_paths = 0;
+	/* nr_paths counts allocated paths only: mp_status_free() walks them after an error. */
+	g->paths = calloc(nr_paths ? nr_paths : 1, sizeof(*g->paths));
+	if (!g->paths)
 		return -ENOMEM;
-	}
+	g->nr_paths = nr_paths;
 	for (size_t i = 0; i < g->nr_paths; i++)
 		if ((r = status_parse_path(w, g->nr_path_args, &g->paths[i])) < 0)
 			return r;

@@ -32,6 +32,15 @@ if [ "$u_defined" -lt 1 ] || [ $(( ${u_pass:-0} + u_fail )) -lt "$u_defined" ]; 
 fi
 [ "$u_fail" = 0 ] || echo "$unit_out" | tail -n 60
 
+# The fuzz targets, 10 s each: one item, counted with the unit tests. The set-up installs clang
+# and its libFuzzer runtime, so a skip (77) means a broken set-up and counts as a failure.
+tests/fuzz/run-fuzz.sh; fuzz_rc=$?
+case $fuzz_rc in
+0) u_pass=$(( ${u_pass:-0} + 1 )) ;;
+77) echo "fuzz: skipped"; u_fail=$(( u_fail + 1 )) ;;
+*) echo "fuzz: failed (exit $fuzz_rc)"; u_fail=$(( u_fail + 1 )) ;;
+esac
+
 vm_out=$(mktemp)
 tests/vm/vmtest run "${MPATH_SCENARIOS:-all}" 2>&1 | tee "$vm_out" | grep --line-buffered -E '^(===|  NOT OK|failed scenarios|scenarios:|\[run-vm\])'
 s_pass=$(awk '/^scenarios:/ { print $2 }' "$vm_out")

@@ -346,6 +346,9 @@ static void test_status_rejects(void **state)
 		"2 0 0 0 1 2 A 0 1 0 8:16 A 0",
 		"2 0 0 0 0 1",
 		"2 0 0 0 1 1 A 0 99999999999 0 8:16 A 0",
+		/* a path count, then no argument count: the group is freed before its paths exist */
+		"2 0 0 0 1 1 A 0 5 x",
+		"2 0 0 0 2 1 A 0 1 0 8:16 A 0 E 0 20 8:32 A 0",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {

@@ -10,9 +10,11 @@ set -euo pipefail
 CACHE=${MPATH_VM_CACHE:-/var/cache/mpathd-testbed}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-# Build: compiler, meson, and every library meson looks for.
-BUILD_PKGS="gcc clang meson ninja-build pkg-config libdevmapper-dev libudev-dev libaio-dev
-  liburcu-dev libopeniscsiusr-dev libsystemd-dev libcmocka-dev"
+# Build: compiler, meson, and every library meson looks for. libclang-rt-14-dev holds clang's
+# libFuzzer and sanitizer runtimes (tests/fuzz); clang-14 only recommends it (through
+# libclang-common-14-dev), and apt_install() leaves recommendations out.
+BUILD_PKGS="gcc clang libclang-rt-14-dev meson ninja-build pkg-config libdevmapper-dev libudev-dev
+  libaio-dev liburcu-dev libopeniscsiusr-dev libsystemd-dev libcmocka-dev"
 # Test bed: the emulator, guest userland run from the host root over 9p, and peers.
 VM_PKGS="qemu-system-x86 udev kmod cpio dmsetup open-iscsi multipath-tools fio sg3-utils
   iproute2 iputils-ping lsscsi dbus bc python3 binutils procps psmisc util-linux"

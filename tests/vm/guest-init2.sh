@@ -13,6 +13,7 @@ finish() {
 	/.vm/busybox poweroff -f
 	sleep 30
 }
+[ "$MPVM_INIT" = systemd ] && exec bash "$R/stage2-systemd.sh"
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
 mkdir -p /run/lock /dev/pts /dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts /dev/pts

@@ -16,6 +16,7 @@ TIMEOUT=${MPATH_VM_TIMEOUT:-600}
 MEM=${MPATH_VM_MEM:-2048}
 SMP=${MPATH_VM_SMP:-2}
 NAME=vm
+INIT=${MPATH_VM_INIT:-script}	# script: stage 2 runs the command; systemd: systemd is PID 1
 VERBOSE=${MPATH_VM_VERBOSE:-0}
 
 while [ $# -gt 0 ]; do
@@ -24,11 +25,12 @@ while [ $# -gt 0 ]; do
 	--mem) MEM=$2; shift 2 ;;
 	--smp) SMP=$2; shift 2 ;;
 	--name) NAME=$2; shift 2 ;;
+	--init) INIT=$2; shift 2 ;;
 	--) shift; break ;;
 	*) break ;;
 	esac
 done
-[ $# -ge 1 ] || { echo "usage: $0 [--timeout S] [--mem MiB] [--smp N] [--name NAME] -- CMD..." >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 [--timeout S] [--mem MiB] [--smp N] [--name NAME] [--init script|systemd] -- CMD..." >&2; exit 2; }
 [ "$SMP" -le 2 ] || { echo "run-vm: at most 2 vCPUs" >&2; exit 2; }
 
 log() { echo "[run-vm] $*" >&2; }
@@ -92,9 +94,11 @@ RUN=$(mktemp -d "$CACHE/runs/$(date +%Y%m%d-%H%M%S)-$NAME.XXXX")
 chmod 755 "$RUN"
 printf '%q ' "$@" > "$RUN/cmd.sh"; echo >> "$RUN/cmd.sh"
 install -m 755 "$HERE/guest-init2.sh" "$RUN/stage2.sh"
+install -m 755 "$HERE/guest-init2-systemd.sh" "$RUN/stage2-systemd.sh"
 {
 	printf 'MPVM_CWD=%q\n' "$PWD"
 	printf 'MPVM_MODULES=%q\n' "$MODTREE"
+	printf 'MPVM_INIT=%q\n' "$INIT"
 	printf 'MPVM_HOSTNAME=%q\n' "mpvm-$(basename "$RUN" | tr -c 'a-zA-Z0-9\n' '-' | tail -c 12)"
 	# Hand the scenario's knobs (MPATH_*, TEST_*) to the guest.
 	{ env | grep -E '^(MPATH_|TEST_)[A-Z0-9_]*=' || true; } | while IFS='=' read -r k v; do printf 'export %s=%q\n' "$k" "$v"; done

@@ -76,7 +76,14 @@ fx_sdebug_disks() {	# the sd names of every scsi_debug disk
 fx_sdebug_set() { echo "$2" > "/sys/bus/pseudo/drivers/scsi_debug/$1"; }
 
 # Paths --------------------------------------------------------------------------------------
-fx_wwid() { /lib/udev/scsi_id -g -u -d "/dev/$1"; }
+# The WWID a multipath daemon gives a path by default (multipath-tools' uid_attribute ID_SERIAL,
+# from udev's database), or scsi_id's where udev has none; fx_vpd_wwid: always scsi_id's.
+fx_vpd_wwid() { /lib/udev/scsi_id -g -u -d "/dev/$1"; }
+fx_wwid() {
+	local w
+	w=$(udevadm info -q property --property=ID_SERIAL --value -n "/dev/$1" 2>/dev/null)
+	[ -n "$w" ] && echo "$w" || fx_vpd_wwid "$1"
+}
 fx_hctl() { basename "$(readlink -f "/sys/block/$1/device")"; }
 fx_path_offline() { echo offline > "/sys/block/$1/device/state"; }
 fx_path_running() { echo running > "/sys/block/$1/device/state"; }
@@ -387,6 +394,17 @@ fx_multipath_tools_rules() {
 	done
 	udevadm control --reload
 }
+# scsi_debug answers REPORT TARGET PORT GROUPS by host number (host_no % 3: optimized,
+# non-optimized, standby), a test-bed artifact, not an array's choice. mpathd (like multipathd)
+# loads its maps with "1 alua", and the ALUA device handler then makes every third host's paths
+# reject I/O. Scenarios that want every scsi_debug path usable append this section.
+FX_SDEBUG_NO_ALUA='devices {
+	device {
+		vendor "Linux"
+		product "scsi_debug"
+		hardware_handler "0"
+	}
+}'
 # fx_mpathd_start [config text]: start the daemon in the background, log in /tmp/mpathd.log
 fx_mpathd_start() {
 	# the daemon's own udev rule, from the source tree under test
@@ -395,12 +413,13 @@ fx_mpathd_start() {
 	fi
 	mkdir -p /etc/multipath
 	# (a literal default inside ${1:-...} would end at its first '}')
-	local conf='defaults {
+	local conf="defaults {
 	user_friendly_names yes
 	find_multipaths strict
 	polling_interval 2
 	no_path_retry 12
-}'
+}
+$FX_SDEBUG_NO_ALUA"
 	printf '%s\n' "${1:-$conf}" > /tmp/mpathd.conf
 	MPATHD_LOG_TIME=1 "$FX_MPATHD" -c /tmp/mpathd.conf -d /nonexistent -v "${FX_MPATHD_LOG:-${MPATH_DAEMON_LOG:-info}}" >>/tmp/mpathd.log 2>&1 &
 	FX_MPATHD_PID=$!

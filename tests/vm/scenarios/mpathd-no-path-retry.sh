@@ -8,7 +8,8 @@ fx_mpathd_start "defaults {
 	user_friendly_names yes
 	polling_interval 1
 	no_path_retry 6
-}" || fx_die "mpathd did not start"
+}
+$FX_SDEBUG_NO_ALUA" || fx_die "mpathd did not start"
 check "one map" wait_for 30 fx_eq 1 fx_count fx_dm_maps
 m=$(fx_dm_maps)
 set -- $(fx_sdebug_disks)

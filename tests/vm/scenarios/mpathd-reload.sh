@@ -18,7 +18,8 @@ devices {
 		product \".*\"
 		path_selector \"$1\"
 	}
-}"
+}
+$FX_SDEBUG_NO_ALUA"
 }
 fx_mpathd_start "$(conf "round-robin 0")" || fx_die "mpathd did not start"
 check "3 maps: 2 scsi_debug LUNs and the LIO volume" wait_for 30 fx_eq 3 fx_count fx_dm_maps

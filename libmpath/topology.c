@@ -15,6 +15,7 @@ struct mp_topology *mp_topology_free(struct mp_topology *t)
 		for (size_t g = 0; g < m->nr_groups; g++)
 			free(m->groups[g].paths);
 		free(m->groups);
+		free(m->members);
 	}
 	free(t->maps);
 	free(t->orphans);
@@ -89,12 +90,24 @@ const struct mp_topo_map *mp_topology_find_map(const struct mp_topology *t, cons
 	return NULL;
 }
 
+bool mp_topo_map_path_repeated(const struct mp_topo_map *m, size_t g, size_t i)
+{
+	const char *devt = m->groups[g].paths[i].devt;
+
+	for (size_t h = 0; h <= g; h++)
+		for (size_t k = 0; k < (h < g ? m->groups[h].nr_paths : i); k++)
+			if (streq(m->groups[h].paths[k].devt, devt))
+				return true;
+	return false;
+}
+
 size_t mp_topo_map_nr_paths(const struct mp_topo_map *m)
 {
 	size_t n = 0;
 
 	for (size_t g = 0; g < m->nr_groups; g++)
-		n += m->groups[g].nr_paths;
+		for (size_t i = 0; i < m->groups[g].nr_paths; i++)
+			n += !mp_topo_map_path_repeated(m, g, i);
 	return n;
 }
 
@@ -104,7 +117,8 @@ size_t mp_topo_map_nr_active_paths(const struct mp_topo_map *m)
 
 	for (size_t g = 0; g < m->nr_groups; g++)
 		for (size_t i = 0; i < m->groups[g].nr_paths; i++)
-			n += m->groups[g].paths[i].dm_state == MP_DM_PATH_ACTIVE;
+			n += m->groups[g].paths[i].dm_state == MP_DM_PATH_ACTIVE &&
+			     !mp_topo_map_path_repeated(m, g, i);
 	return n;
 }
 

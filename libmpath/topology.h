@@ -64,7 +64,25 @@ struct mp_topo_group {
 	struct mp_topo_path *paths;
 };
 
-/** struct mp_topo_map - one multipath map. */
+/**
+ * struct mp_topo_member - one lower device of a map's stack (eql-slice: one array member).
+ * @name: its dm name, "mpatha-m11".
+ * @dm_name: "dm-3".
+ * @features, @hwhandler: as the kernel prints them.
+ * @first_group, @nr_groups: its path groups, @first_group.. in the map's groups.
+ * @nr_regions: the switch regions routed to it.
+ */
+struct mp_topo_member {
+	char name[128];
+	char dm_name[16];
+	char features[128];
+	char hwhandler[64];
+	size_t first_group;
+	size_t nr_groups;
+	size_t nr_regions;
+};
+
+/** struct mp_topo_map - one multipath map (or, for a stack, its top device). */
 struct mp_topo_map {
 	char name[128];			/* alias or WWID */
 	char wwid[128];
@@ -78,7 +96,13 @@ struct mp_topo_map {
 	bool unmanaged;			/* adopted, none of its paths found: mpathd leaves it alone */
 	int queueing;			/* remaining no_path_retry intervals; -1 forever; 0 none */
 	size_t nr_groups;
-	struct mp_topo_group *groups;
+	struct mp_topo_group *groups;	/* a stack's: every member's, in member order */
+	char target[16];		/* the top device's target: "multipath", or "switch" for a stack */
+	uint64_t region_size;		/* switch: sectors per region */
+	size_t nr_regions;		/* switch: regions in the map */
+	uint64_t referrals_age_usec;	/* since REPORT REFERRALS was last read; 0 never */
+	size_t nr_members;
+	struct mp_topo_member *members;	/* a stack's lower devices, in the switch's order */
 };
 
 /** struct mp_topology - everything the CLI shows; immutable once published. */
@@ -116,7 +140,12 @@ const char *mp_dm_path_state_name(enum mp_dm_path_state s);	/* "active", "failed
 const char *mp_checker_state_name(enum mp_checker_state s);
 const char *mp_pg_state_name(enum mp_pg_state s);		/* "active", "enabled", "disabled", "undef" */
 
-/** mp_topo_map_nr_paths() - how many paths @m has over all its groups. */
+/**
+ * mp_topo_map_path_repeated() - whether path @i of group @g of @m came earlier in @m: in a stack
+ * every path is in several member devices, and lists show it once.
+ */
+bool mp_topo_map_path_repeated(const struct mp_topo_map *m, size_t g, size_t i);
+/** mp_topo_map_nr_paths() - how many paths @m has over all its groups (each counted once). */
 size_t mp_topo_map_nr_paths(const struct mp_topo_map *m);
 /** mp_topo_map_nr_active_paths() - how many of them the kernel has not failed (MP_DM_PATH_ACTIVE). */
 size_t mp_topo_map_nr_active_paths(const struct mp_topo_map *m);

@@ -289,7 +289,8 @@ int mp_topology_format_paths(const struct mp_topology *t, const char *fmt, bool 
 	for (size_t i = 0; i < t->nr_maps; i++)
 		for (size_t g = 0; g < t->maps[i].nr_groups; g++)
 			for (size_t p = 0; p < t->maps[i].groups[g].nr_paths; p++)
-				rows[k++] = (struct row_src){ &t->maps[i].groups[g].paths[p], &t->maps[i] };
+				if (!mp_topo_map_path_repeated(&t->maps[i], g, p))
+					rows[k++] = (struct row_src){ &t->maps[i].groups[g].paths[p], &t->maps[i] };
 	for (size_t i = 0; i < t->nr_orphans; i++)
 		rows[k++] = (struct row_src){ &t->orphans[i], NULL };
 	return render(fmt, path_wildcards, rows, k, raw, out);

@@ -96,24 +96,51 @@ static void ll_layout_init(struct ll_layout *l, const struct mp_topology *t, boo
 }
 
 static void ll_path(struct out *o, const struct ll_layout *l, const struct mp_topo_path *p,
-		    bool last_group, bool last_path)
+		    const char *indent, bool last_group, bool last_path)
 {
 	const char *f[LL_NR];
 
 	ll_fields(p, l->with_checker, f);
-	out_printf(o, "%s %s- ", last_group ? " " : "|", last_path ? "`" : "|");
+	out_printf(o, "%s%s %s- ", indent, last_group ? " " : "|", last_path ? "`" : "|");
 	for (size_t c = 0; c + 1 < LL_NR; c++)
 		out_printf(o, "%-*s ", (int)l->width[c], f[c]);
 	out_printf(o, "%s\n", f[LL_NR - 1]);
 }
 
 static void ll_group(struct out *o, const struct ll_layout *l, const struct mp_topo_group *g,
-		     bool last_group)
+		     const char *indent, bool last_group)
 {
-	out_printf(o, "%s-+- policy='%s' prio=%d status=%s\n", last_group ? "`" : "|",
+	out_printf(o, "%s%s-+- policy='%s' prio=%d status=%s\n", indent, last_group ? "`" : "|",
 		   g->selector, g->priority, mp_pg_state_name(g->state));
 	for (size_t i = 0; i < g->nr_paths; i++)
-		ll_path(o, l, &g->paths[i], last_group, i + 1 == g->nr_paths);
+		ll_path(o, l, &g->paths[i], indent, last_group, i + 1 == g->nr_paths);
+}
+
+/*
+ * A stack (eql-slice): the switch's regions, then each member device with its share of the
+ * regions and its groups beneath it.
+ */
+static void ll_stack(struct out *o, const struct ll_layout *l, const struct mp_topo_map *m)
+{
+	char rsize[16];
+
+	mp_format_size(m->region_size, rsize, sizeof(rsize));
+	out_printf(o, "switch regions=%zu x %s", m->nr_regions, rsize);
+	if (m->referrals_age_usec)
+		out_printf(o, " referrals read %.1fs ago", m->referrals_age_usec / 1e6);
+	out_printf(o, "\n");
+	for (size_t k = 0; k < m->nr_members; k++) {
+		const struct mp_topo_member *mb = &m->members[k];
+		bool last = k + 1 == m->nr_members;
+
+		out_printf(o, "%s-- %s %s regions=%zu (%zu%%) features='%s' hwhandler='%s'\n", last ? "`" : "|",
+			   mb->name, mb->dm_name[0] ? mb->dm_name : "undef", mb->nr_regions,
+			   m->nr_regions ? mb->nr_regions * 100 / m->nr_regions : 0,
+			   mb->features[0] ? mb->features : "0", mb->hwhandler[0] ? mb->hwhandler : "0");
+		for (size_t g = 0; g < mb->nr_groups && mb->first_group + g < m->nr_groups; g++)
+			ll_group(o, l, &m->groups[mb->first_group + g], last ? "    " : "|   ",
+				 g + 1 == mb->nr_groups);
+	}
 }
 
 /* multipath-tools shows the first path's vendor and product when the map has none of its own. */
@@ -157,11 +184,16 @@ static void ll_map(struct out *o, const struct ll_layout *l, const struct mp_top
 	out_printf(o, " %s ", m->dm_name[0] ? m->dm_name : "undef");
 	ll_vendor_product(o, m);
 	mp_format_size(m->size_sectors, size, sizeof(size));
+	if (m->nr_members) {
+		out_printf(o, "\nsize=%s wp=%s ", size, m->read_only ? "ro" : "rw");
+		ll_stack(o, l, m);
+		return;
+	}
 	out_printf(o, "\nsize=%s features='%s' hwhandler='%s' wp=%s\n", size,
 		   m->features[0] ? m->features : "0", m->hwhandler[0] ? m->hwhandler : "0",
 		   m->read_only ? "ro" : "rw");
 	for (size_t g = 0; g < m->nr_groups; g++)
-		ll_group(o, l, &m->groups[g], g + 1 == m->nr_groups);
+		ll_group(o, l, &m->groups[g], "", g + 1 == m->nr_groups);
 }
 
 /* A filter names a map, or one of its paths like `multipath -ll sdb`. */
@@ -312,7 +344,8 @@ int mp_topology_print_paths(const struct mp_topology *t, struct strbuf *out)
 	for (size_t i = 0; i < t->nr_maps; i++)
 		for (size_t g = 0; g < t->maps[i].nr_groups; g++)
 			for (size_t k = 0; k < t->maps[i].groups[g].nr_paths; k++)
-				paths_row(&tb, row++, &t->maps[i].groups[g].paths[k], &t->maps[i]);
+				if (!mp_topo_map_path_repeated(&t->maps[i], g, k))
+					paths_row(&tb, row++, &t->maps[i].groups[g].paths[k], &t->maps[i]);
 	for (size_t i = 0; i < t->nr_orphans; i++)
 		paths_row(&tb, row++, &t->orphans[i], NULL);
 	r = table_print(&tb, out);
@@ -423,6 +456,30 @@ static void json_group(struct mp_json *j, const struct mp_topo_group *g, size_t 
 	mp_json_end_object(j);
 }
 
+/* A stack's member devices, each with its regions and path groups. */
+static void json_members(struct mp_json *j, const struct mp_topo_map *m)
+{
+	mp_json_key(j, "members");
+	mp_json_begin_array(j);
+	for (size_t k = 0; k < m->nr_members; k++) {
+		const struct mp_topo_member *mb = &m->members[k];
+
+		mp_json_begin_object(j);
+		mp_json_kv_string(j, "name", mb->name);
+		mp_json_kv_string(j, "sysfs", mb->dm_name);
+		mp_json_kv_string(j, "features", mb->features);
+		mp_json_kv_string(j, "hwhandler", mb->hwhandler);
+		mp_json_kv_uint(j, "nr_regions", mb->nr_regions);
+		mp_json_key(j, "path_groups");
+		mp_json_begin_array(j);
+		for (size_t g = 0; g < mb->nr_groups && mb->first_group + g < m->nr_groups; g++)
+			json_group(j, &m->groups[mb->first_group + g], g);
+		mp_json_end_array(j);
+		mp_json_end_object(j);
+	}
+	mp_json_end_array(j);
+}
+
 static void json_map(struct mp_json *j, const struct mp_topo_map *m, bool with_groups)
 {
 	const char *vendor, *product;
@@ -445,7 +502,13 @@ static void json_map(struct mp_json *j, const struct mp_topo_map *m, bool with_g
 	mp_json_kv_int(j, "queueing", m->queueing);
 	mp_json_kv_uint(j, "nr_paths", mp_topo_map_nr_paths(m));
 	mp_json_kv_uint(j, "nr_active_paths", mp_topo_map_nr_active_paths(m));
-	if (with_groups) {
+	mp_json_kv_string(j, "target", m->target[0] ? m->target : "multipath");
+	if (with_groups && m->nr_members) {
+		mp_json_kv_uint(j, "region_size_sectors", m->region_size);
+		mp_json_kv_uint(j, "nr_regions", m->nr_regions);
+		mp_json_kv_uint(j, "referrals_age_usec", m->referrals_age_usec);
+		json_members(j, m);
+	} else if (with_groups) {
 		mp_json_key(j, "path_groups");
 		mp_json_begin_array(j);
 		for (size_t g = 0; g < m->nr_groups; g++)
@@ -514,7 +577,8 @@ int mp_topology_json_paths(const struct mp_topology *t, struct strbuf *out, bool
 	for (size_t i = 0; i < t->nr_maps; i++)
 		for (size_t g = 0; g < t->maps[i].nr_groups; g++)
 			for (size_t k = 0; k < t->maps[i].groups[g].nr_paths; k++)
-				json_path(&j, &t->maps[i].groups[g].paths[k], true, &t->maps[i]);
+				if (!mp_topo_map_path_repeated(&t->maps[i], g, k))
+					json_path(&j, &t->maps[i].groups[g].paths[k], true, &t->maps[i]);
 	for (size_t i = 0; i < t->nr_orphans; i++)
 		json_path(&j, &t->orphans[i], true, NULL);
 	mp_json_end_array(&j);

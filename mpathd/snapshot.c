@@ -161,10 +161,44 @@ static size_t map_nr_groups(const struct mpmap *m)
 	return n;
 }
 
+/* A stack's lower devices and how many of the switch's regions each one holds. */
+static int map_copy_stack(struct mpmap *m, const struct map_dev *top, struct mp_topo_map *tm)
+{
+	size_t group = 0;
+
+	tm->region_size = top->region_size;
+	tm->nr_regions = top->nr_regions;
+	if (m->referrals.refreshed_usec)
+		tm->referrals_age_usec = now_usec() - m->referrals.refreshed_usec;
+	tm->members = calloc(m->nr_devs ? m->nr_devs : 1, sizeof(*tm->members));
+	if (!tm->members)
+		return -ENOMEM;
+	for (size_t k = 0; k < m->nr_devs; k++) {
+		const struct map_dev *dev = &m->devs[k];
+		struct mp_topo_member *mb = &tm->members[tm->nr_members];
+
+		if (dev == top || dev->type != MP_SEL_DEVICE_MULTIPATH)
+			continue;
+		snprintf(mb->name, sizeof(mb->name), "%s", dev->name);
+		snprintf(mb->dm_name, sizeof(mb->dm_name), "%s", dev->dm_name);
+		params_features(dev->params, mb->features, sizeof(mb->features), mb->hwhandler,
+				sizeof(mb->hwhandler));
+		mb->first_group = group;
+		mb->nr_groups = dev->nr_groups;
+		group += dev->nr_groups;
+		/* lower device i of the switch is the i-th member device of the stack */
+		for (size_t i = 0; i < top->nr_regions; i++)
+			mb->nr_regions += top->regions[i] == tm->nr_members;
+		tm->nr_members++;
+	}
+	return 0;
+}
+
 static int map_copy(struct daemon *d, struct mpmap *m, struct mp_topo_map *tm)
 {
 	const struct map_dev *top = map_top(m);
 	size_t nr_groups = map_nr_groups(m);
+	int r;
 
 	snprintf(tm->name, sizeof(tm->name), "%s", m->name);
 	snprintf(tm->wwid, sizeof(tm->wwid), "%s", m->wwid);
@@ -179,6 +213,10 @@ static int map_copy(struct daemon *d, struct mpmap *m, struct mp_topo_map *tm)
 	snprintf(tm->selector_plugin, sizeof(tm->selector_plugin), "%s", map_policy_name(m));
 	tm->queueing = map_queueing(m, tm->features);
 	tm->unmanaged = m->unmanaged;
+	snprintf(tm->target, sizeof(tm->target), "%s",
+		 top && top->type == MP_SEL_DEVICE_SWITCH ? "switch" : "multipath");
+	if (top && top->type == MP_SEL_DEVICE_SWITCH && (r = map_copy_stack(m, top, tm)) < 0)
+		return r;
 	if (nr_groups == 0)
 		return 0;
 	tm->groups = calloc(nr_groups, sizeof(*tm->groups));
@@ -189,8 +227,7 @@ static int map_copy(struct daemon *d, struct mpmap *m, struct mp_topo_map *tm)
 		const struct map_dev *dev = &m->devs[k];
 
 		for (size_t g = 0; dev->type == MP_SEL_DEVICE_MULTIPATH && g < dev->nr_groups; g++) {
-			int r = group_copy(d, &dev->groups[g], &tm->groups[tm->nr_groups]);
-
+			r = group_copy(d, &dev->groups[g], &tm->groups[tm->nr_groups]);
 			if (r < 0)
 				return r;
 			tm->nr_groups++;

@@ -232,6 +232,63 @@ static int render_json_maps(const struct mp_topology *t, struct strbuf *out)
 	return mp_topology_json_maps(t, out, true);
 }
 
+/* An eql-slice stack: a switch over two members, each with its own paths first. */
+static struct mp_topology *build_stack(void)
+{
+	struct mp_topology *t = calloc(1, sizeof(*t));
+	struct mp_topo_map *m;
+	struct mp_topo_path p11[2], p12[2];
+
+	assert_non_null(t);
+	t->maps = calloc(1, sizeof(*t->maps));
+	assert_non_null(t->maps);
+	t->nr_maps = 1;
+	m = &t->maps[0];
+	snprintf(m->name, sizeof(m->name), "mpatha");
+	snprintf(m->wwid, sizeof(m->wwid), "36090a028108c5a3f0000000000000009");
+	snprintf(m->dm_name, sizeof(m->dm_name), "dm-4");
+	snprintf(m->target, sizeof(m->target), "switch");
+	snprintf(m->selector_plugin, sizeof(m->selector_plugin), "eql-slice");
+	m->size_sectors = 65536;
+	m->region_size = 8192;
+	m->nr_regions = 8;
+	m->referrals_age_usec = 1200000;
+	p11[0] = path("sdb", "8:16", "2:0:0:0", MP_DM_PATH_ACTIVE, MP_CHK_READY, "running", 11);
+	p11[1] = path("sdc", "8:32", "3:0:0:0", MP_DM_PATH_ACTIVE, MP_CHK_READY, "running", 12);
+	p12[0] = p11[1];
+	p12[1] = p11[0];
+	for (int i = 0; i < 2; i++) {
+		set_vendor(&p11[i], "EQLOGIC", "100E-00", "iscsi");
+		set_vendor(&p12[i], "EQLOGIC", "100E-00", "iscsi");
+	}
+	add_group(m, "queue-length 0", 0, MP_PG_ACTIVE, &p11[0], 1);
+	add_group(m, "queue-length 0", 0, MP_PG_ENABLED, &p11[1], 1);
+	add_group(m, "queue-length 0", 0, MP_PG_ACTIVE, &p12[0], 1);
+	add_group(m, "queue-length 0", 0, MP_PG_ENABLED, &p12[1], 1);
+	m->members = calloc(2, sizeof(*m->members));
+	assert_non_null(m->members);
+	m->nr_members = 2;
+	m->members[0] = (struct mp_topo_member){ .name = "mpatha-m11", .dm_name = "dm-2", .features = "0",
+						 .hwhandler = "0", .first_group = 0, .nr_groups = 2, .nr_regions = 5 };
+	m->members[1] = (struct mp_topo_member){ .name = "mpatha-m12", .dm_name = "dm-3", .features = "0",
+						 .hwhandler = "0", .first_group = 2, .nr_groups = 2, .nr_regions = 3 };
+	return t;
+}
+
+static void test_stack(void **state)
+{
+	struct mp_topology *t = build_stack();
+	struct strbuf sb = STRBUF_INIT;
+
+	assert_int_equal(mp_topology_print_ll(t, NULL, true, &sb), 0);
+	check_golden("ll-stack.ok", strbuf_str(&sb));
+	strbuf_reset(&sb);
+	assert_int_equal(mp_topology_json_topology(t, &sb, true), 0);
+	check_golden("stack.json.ok", strbuf_str(&sb));
+	strbuf_release(&sb);
+	mp_topology_free(t);
+}
+
 /* What a script written for `multipathd show paths format "%d %w %t %T"` reads. */
 static int render_paths_format(const struct mp_topology *t, struct strbuf *out)
 {
@@ -382,6 +439,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ll_filtered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paths_format, setup, teardown),
+		cmocka_unit_test(test_stack),
 		cmocka_unit_test_setup_teardown(test_maps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_topology, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_map, setup, teardown),

@@ -1,0 +1,146 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# desc: a storage network's worst day: paths whose every command hangs (tur and directio), sick maps with reloads queued, a carrier lost with no I/O, a LUN remapped under a failed path; the CLI and a healthy map go on
+# timeout: 900
+. "$(dirname "$0")/../lib/fixtures.sh"
+
+HERE=$(dirname "$0")
+latency() { python3 "$HERE/../lib/sock-latency.py" "$@"; }
+
+# The sick array: 3 scsi_debug LUNs over 2 hosts, 4 commands in flight per host at most, so a
+# few slow writes hold every tag. The healthy array: a LIO volume over 2 iSCSI links.
+fx_scsi_debug 3 2 max_queue=4 || fx_die "scsi_debug"
+fx_iscsi_simple 2 64 || fx_die "iSCSI target"
+h1=$(fx_iscsi_dev if1); h2=$(fx_iscsi_dev if2)
+ht1=$(fx_devt "$h1"); ht2=$(fx_devt "$h2")
+conf() {	# conf CHECKER [scsi_debug path_selector]
+	printf '%s\n' "defaults {
+	user_friendly_names yes
+	find_multipaths strict
+	polling_interval 2
+	checker_timeout 5
+	no_path_retry queue
+}
+devices {
+	device {
+		vendor \"Linux\"
+		product \"scsi_debug\"
+		path_checker $1
+		path_selector \"${2:-service-time 0}\"
+	}
+	device {
+		vendor \"LIO-ORG\"
+		product \".*\"
+		path_checker $1
+	}
+}
+$FX_SDEBUG_NO_ALUA"
+}
+fx_mpathd_start "$(conf tur)" || fx_die "mpathd did not start"
+check "4 maps: 3 scsi_debug LUNs and the LIO volume" wait_for 60 fx_eq 4 fx_count fx_dm_maps
+H=$(fx_map_of "$h1")
+S=()
+for d in $(fx_sdebug_disks); do m=$(fx_map_of "$d"); [[ " ${S[*]} " == *" $m "* ]] || S+=("$m"); done
+echo "  healthy map $H ($h1 $h2); sick maps ${S[*]}"
+check "the healthy map has both paths active" wait_for 20 fx_eq "A A" fx_dm_path_states "$H"
+
+# offline/online of a healthy path: failed and reinstated by the checker, no I/O running
+fail_and_return() {	# fail_and_return LABEL: times printed, bounds generous for TCG
+	local t0
+	t0=$(fx_now_ms)
+	fx_path_offline "$h1"
+	check "$1: the healthy map's $h1 is failed in the kernel within 8 s" wait_for 8 fx_eq F fx_dm_path_state "$H" "$ht1"
+	echo "  $1: failed $(( $(fx_now_ms) - t0 )) ms after it went offline"
+	t0=$(fx_now_ms)
+	fx_path_running "$h1"
+	check "$1: ... and reinstated within 8 s" wait_for 8 fx_eq A fx_dm_path_state "$H" "$ht1"
+	echo "  $1: reinstated $(( $(fx_now_ms) - t0 )) ms after it came back"
+}
+
+# hang every scsi_debug command for 20 s (below the 30 s SCSI timeout: no error handling)
+hang_scsi_debug() {
+	local i
+	fx_sdebug_set delay 5000	# jiffies: 20 s at HZ=250
+	for i in 0 1 2; do
+		FX_FIO_SIZE=8m fx_fio_start "sick$i" "/dev/mapper/${S[$i]}" 45 --iodepth=16 --verify=0 \
+			--exitall_on_error=0 --verify_fatal=0
+	done
+	sleep 3
+}
+release_scsi_debug() { fx_sdebug_set delay 1; }
+
+for checker in tur directio; do
+	if [ "$checker" = directio ]; then
+		conf directio > /tmp/mpathd.conf
+		check "reconfigure to directio" fx_mpath reconfigure
+		sleep 3
+	fi
+	hang_scsi_debug
+	ev_before=$(dmsetup info -c --noheadings -o events "$H")
+	out=$(latency 500 "show paths" "$h2"); rc=$?
+	echo "  $checker, every scsi_debug command hung: show paths over the socket: $out"
+	check "$checker: 500 show paths answered while the sick paths hang, none failed" test $rc = 0
+	check "$checker: ... with p99 under 2 s and max under 5 s (a blocked loop would show)" \
+		python3 -c "import sys; d=dict(x.split('=') for x in '$out'.split()); sys.exit(not (float(d['p99_ms']) < 2000 and float(d['max_ms']) < 5000))"
+	fail_and_return "$checker"
+	check "$checker: dm events were handled meanwhile (the healthy map's event counter moved)" \
+		test "$(dmsetup info -c --noheadings -o events "$H")" != "$ev_before"
+	check "$checker: the hung sick paths are failed in the kernel (checker_timeout 5 s)" \
+		wait_for 20 fx_eq "F F" fx_dm_path_states "${S[0]}"
+	release_scsi_debug
+	for i in 0 1 2; do fx_fio_wait "sick$i" >/dev/null 2>&1; done
+	check "$checker: the sick paths return once their commands do" wait_for 60 fx_eq "A A" fx_dm_path_states "${S[0]}"
+done
+
+# One sick map cannot stall others: reloads queued on 3 maps whose every command hangs.
+hang_scsi_debug
+conf directio "round-robin 0" > /tmp/mpathd.conf
+timeout 60 "$FX_MPATH" reconfigure > /tmp/reconf.out 2>&1 &
+sleep 2
+fail_and_return "3 sick maps reloading"
+release_scsi_debug
+for i in 0 1 2; do fx_fio_wait "sick$i" >/dev/null 2>&1; done
+check "the sick maps are reloaded once their paths answer (round-robin)" \
+	wait_for 90 bash -c "for m in ${S[*]}; do dmsetup table \$m | grep -q 'round-robin 0' || exit 1; done"
+wait
+
+# Carrier lost with no I/O running: only the rtnetlink event can fail the path this fast.
+t0=$(fx_now_ms)
+fx_link_down 1
+check "carrier lost on veth1, no I/O: $h1 failed in the kernel within 1 s" wait_for 1 fx_eq F fx_dm_path_state "$H" "$ht1"
+echo "  failed $(( $(fx_now_ms) - t0 )) ms after the carrier went"
+fx_link_up 1
+check "carrier back: $h1 reinstated" wait_for 60 fx_eq A fx_dm_path_state "$H" "$ht1"
+
+# Another volume behind the same LUN address while the path is down: never reinstated in its
+# map. A second target exports volume rvol through one TPG per link, so the LUN of link 2's TPG
+# can be pointed at another volume while link 1's stays.
+IQN2=$FX_TGT_PREFIX:remap
+fx_lio_backstore rvol 64 && fx_lio_backstore other 64 || fx_die "backstores"
+for n in 1 2; do
+	fx_lio_iscsi_tpg "$IQN2" "$n" rvol && fx_lio_portal_add "$IQN2" "$n" "10.10.$n.2" &&
+		fx_lio_tpg_enable "$IQN2" "$n" || fx_die "target $IQN2 tpg $n"
+	fx_iscsi_login "$IQN2" "10.10.$n.2" "if$n" || fx_die "login $IQN2 via if$n"
+done
+udevadm settle --timeout=60
+r1=$(fx_iscsi_dev if1 "$IQN2"); r2=$(fx_iscsi_dev if2 "$IQN2")
+rt2=$(fx_devt "$r2")
+check "a map over $r1 and $r2 (volume rvol)" wait_for 30 bash -c "[ -n \"\$(fx_map_of $r1)\" ] && [ \"\$(fx_map_of $r1)\" = \"\$(fx_map_of $r2)\" ]"
+R=$(fx_map_of "$r1")
+check "both paths of $R active" wait_for 20 fx_eq "A A" fx_dm_path_states "$R"
+FX_FIO_SIZE=16m fx_fio_start remap "/dev/mapper/$R" 60
+sleep 2
+fx_link_down 2
+check "$r2 failed (its link is down)" wait_for 10 fx_eq F fx_dm_path_state "$R" "$rt2"
+lun=$FX_CFS/iscsi/$IQN2/tpgt_2/lun/lun_0
+rm -f "$lun/rvol" && ln -s "$(fx_lio_dev other)" "$lun/other" || fx_die "remap"
+fx_link_up 2
+check "$r2's session logs in again" wait_for 60 fx_eq LOGGED_IN fx_iscsi_session_state "$r2"
+sleep 8
+check "$r2 answers as another LUN: it is not in map $R any more" bash -c "! dmsetup table $R | grep -qw $rt2"
+check "... and the kernel never had it active there again" bash -c "! dmsetup status $R | grep -q '$rt2 A'"
+check "the daemon said why, at err level" grep -q "$r2: .*another LUN answers" /tmp/mpathd.log
+check "fio with verify on $R saw no foreign data" fx_fio_wait remap
+
+fx_mpathd_stop
+fx_iscsi_logout_all
+fx_done

@@ -19,6 +19,8 @@
  *   show map NAME                  one map in the -ll layout
  *   show map NAME config           its resolved settings, each with its origin:
  *                                  (file:line), (built-in VENDOR PRODUCT) or (default)
+ *   show map NAME regions          a switch stack's regions: runs of regions with
+ *                                  the same owning member
  *   show config                    the effective config in multipath.conf syntax,
  *                                  compiled-in defaults and built-in table included
  *   show status                    counts, snapshot generation and age
@@ -172,14 +174,29 @@ static int show_map_config(const struct snapshot *s, const struct mp_topo_map *m
 	return render_config_text(m->name, text, json, out);
 }
 
+/* `show map X regions`: which member owns each run of regions of a switch stack. */
+static int show_map_regions(const struct snapshot *s, const struct mp_topo_map *m, bool json,
+			    struct strbuf *out)
+{
+	size_t i = (size_t)(m - s->topology->maps);
+	const char *text = s->map_regions ? shared_text_str(s->map_regions[i]) : NULL;
+
+	if (!text)
+		return command_error(out, -ENOENT, "%s: not a switch stack, or its regions are not loaded yet",
+				     m->name);
+	return render_config_text(m->name, text, json, out);
+}
+
 static int show_map(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out)
 {
 	const struct mp_topo_map *m = mp_topology_find_map(s->topology, args[0]);
 
-	if (nargs == 2 && !streq(args[1], "config"))
-		return command_error(out, -EINVAL, "usage: show map NAME [config]");
+	if (nargs == 2 && !streq(args[1], "config") && !streq(args[1], "regions"))
+		return command_error(out, -EINVAL, "usage: show map NAME [config|regions]");
 	if (!m)
 		return command_error(out, -ENODEV, "no map named '%s'", args[0]);
+	if (nargs == 2 && streq(args[1], "regions"))
+		return show_map_regions(s, m, json, out);
 	if (nargs == 2)
 		return show_map_config(s, m, json, out);
 	return render_ll(s->topology, args[0], true, json, out);
@@ -454,7 +471,8 @@ static const struct command command_table[] = {
 	{ "show maps raw format", "FORMAT", 1, 64, "the same without header or padding",
 	  show_maps_raw_format, NULL },
 	{ "show maps", "", 0, 0, "every map, one per row", show_maps, NULL },
-	{ "show map", "NAME [config]", 1, 2, "one map as multipath -ll; config: its settings and their origins",
+	{ "show map", "NAME [config|regions]", 1, 2,
+	  "one map as multipath -ll; config: its settings and their origins; regions: a stack's region owners",
 	  show_map, NULL },
 	{ "show config", "", 0, 0, "the configuration in effect, built-in values included", show_config, NULL },
 	{ "show status", "", 0, 0, "counts, snapshot generation and age", show_status, NULL },

@@ -401,6 +401,40 @@ static void map_devs_from_job(struct mpmap *m, const struct map_job *j)
 
 static void map_job_finished(struct daemon *d, struct mpmap *m);
 
+/* The name of lower device @k of switch @top: the k-th multipath device of the stack. */
+static const char *stack_member(const struct mpmap *m, uint32_t k)
+{
+	for (size_t i = 0; i < m->nr_devs; i++)
+		if (m->devs[i].type == MP_SEL_DEVICE_MULTIPATH && k-- == 0)
+			return m->devs[i].name;
+	return "?";
+}
+
+/* `show map X regions`: runs of regions with the same owner, rendered once per change. */
+static void map_regions_render(struct mpmap *m)
+{
+	const struct map_dev *top = map_top(m);
+	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
+	struct shared_text *text = NULL;
+
+	if (!top || top->type != MP_SEL_DEVICE_SWITCH || !top->regions)
+		return;
+	strbuf_printf(&sb, "%s: %zu regions of %llu sectors\nfirst_sector last_sector regions member\n",
+		      m->name, top->nr_regions, (unsigned long long)top->region_size);
+	for (size_t i = 0, start = 0; i < top->nr_regions; i++) {
+		if (i + 1 < top->nr_regions && top->regions[i + 1] == top->regions[i])
+			continue;
+		strbuf_printf(&sb, "%llu %llu %zu %s\n", (unsigned long long)(start * top->region_size),
+			      (unsigned long long)((i + 1) * top->region_size - 1), i + 1 - start,
+			      stack_member(m, top->regions[i]));
+		start = i + 1;
+	}
+	if (shared_text_new(strbuf_str(&sb), &text) < 0)
+		return;
+	shared_text_unref(m->regions_text);
+	m->regions_text = text;
+}
+
 /* Apply the status lines the job read, and bring the kernel in line with the checkers. */
 static void map_take_status(struct daemon *d, struct mpmap *m, const struct map_job *j)
 {
@@ -430,6 +464,7 @@ static void sync_done(struct daemon *d, struct mpmap *m, struct map_job *j)
 	bool loaded = job_loaded_any(j);
 
 	map_devs_from_job(m, j);
+	map_regions_render(m);
 	if (j->result < 0) {
 		log_err_errno(j->result, "%s: loading its devices failed", m->name);
 		map_policy_map_event(m, MPATH_SEL_MAP_LOAD_FAILED, &a);

@@ -67,6 +67,7 @@ void map_free(struct mpmap *m)
 	map_policy_detach(m);
 	map_referrals_release(m);
 	shared_text_unref(m->settings_text);
+	shared_text_unref(m->regions_text);
 	free(m->paths);
 	for (size_t i = 0; i < m->nr_devs; i++) {
 		struct map_dev *dev = &m->devs[i];

@@ -36,7 +36,11 @@ static struct snapshot_node *snapshot_node_free(struct snapshot_node *n)
 	if (n->snap.map_settings && n->snap.topology)
 		for (size_t i = 0; i < n->snap.topology->nr_maps; i++)
 			shared_text_unref(n->snap.map_settings[i]);
+	if (n->snap.map_regions && n->snap.topology)
+		for (size_t i = 0; i < n->snap.topology->nr_maps; i++)
+			shared_text_unref(n->snap.map_regions[i]);
 	free(n->snap.map_settings);
+	free(n->snap.map_regions);
 	mp_topology_free(n->snap.topology);
 	shared_text_unref(n->snap.config);
 	plugin_verbs_free(n->snap.verbs, n->snap.nr_verbs);
@@ -294,11 +298,14 @@ static int snapshot_build(struct daemon *d, struct snapshot_node **ret)
 		return r;
 	if (d->nr_maps > 0) {
 		n->snap.map_settings = calloc(d->nr_maps, sizeof(*n->snap.map_settings));
-		if (!n->snap.map_settings)
+		n->snap.map_regions = calloc(d->nr_maps, sizeof(*n->snap.map_regions));
+		if (!n->snap.map_settings || !n->snap.map_regions)
 			return -ENOMEM;
 	}
-	for (size_t i = 0; i < d->nr_maps; i++)
+	for (size_t i = 0; i < d->nr_maps; i++) {
 		n->snap.map_settings[i] = shared_text_ref(d->maps[i]->settings_text);
+		n->snap.map_regions[i] = shared_text_ref(d->maps[i]->regions_text);
+	}
 	n->snap.config = shared_text_ref(d->config_text);
 	r = plugins_verbs(&n->snap.verbs, &n->snap.nr_verbs);
 	if (r < 0)

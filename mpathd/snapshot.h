@@ -14,6 +14,7 @@ struct snapshot {
 	struct mp_topology *topology;
 	struct shared_text *config;		/* the effective config, printed */
 	struct shared_text **map_settings;	/* per topology->maps entry; NULL when not resolved yet */
+	struct shared_text **map_regions;	/* per topology->maps entry; NULL unless a switch */
 	struct plugin_verb_info *verbs;	/* the loaded selector plugins' verbs */
 	size_t nr_verbs;
 };

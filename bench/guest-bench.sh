@@ -147,6 +147,7 @@ bench_rr() {
 	for n in 1 2 3 4; do fx_rate "$n" "${rate}mbit"; done
 	fx_mpathd_start "defaults {
 	user_friendly_names yes
+	find_multipaths on
 }
 overrides {
 	selector round-robin

@@ -257,6 +257,9 @@ static bool wwid_should_claim(struct daemon *d, const char *wwid, const struct m
 		return true;
 	if (d->wwids && mp_wwids_contains(d->wwids, wwid))
 		return true;
+	/* strict, as in multipath-tools: only WWIDs an admin listed (wwids file, multipaths) */
+	if (fm == MP_FIND_MULTIPATHS_STRICT)
+		return false;
 	return wwid_path_count(d, wwid) >= 2;
 }
 

@@ -12,6 +12,7 @@ lsscsi
 say "starting mpathd"
 fx_mpathd_start "defaults {
 	user_friendly_names yes
+	find_multipaths on
 	polling_interval 2
 	no_path_retry 12
 }

@@ -415,7 +415,7 @@ fx_mpathd_start() {
 	# (a literal default inside ${1:-...} would end at its first '}')
 	local conf="defaults {
 	user_friendly_names yes
-	find_multipaths strict
+	find_multipaths on
 	polling_interval 2
 	no_path_retry 12
 }

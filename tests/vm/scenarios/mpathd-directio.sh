@@ -8,7 +8,7 @@ reads() { awk '{ print $1 }' "/sys/block/$1/stat"; }	# completed reads of sd dev
 reads_grow() { local a; a=$(reads "$1"); sleep "$2"; [ $(( $(reads "$1") - a )) -ge "$3" ]; }
 
 conf() {	# conf CHECKER
-	printf 'defaults {\n\tuser_friendly_names yes\n\tfind_multipaths strict\n\tpolling_interval 1\n\tno_path_retry 12\n\tpath_checker %s\n}\n%s\n' "$1" "$FX_SDEBUG_NO_ALUA"
+	printf 'defaults {\n\tuser_friendly_names yes\n\tfind_multipaths on\n\tpolling_interval 1\n\tno_path_retry 12\n\tpath_checker %s\n}\n%s\n' "$1" "$FX_SDEBUG_NO_ALUA"
 }
 
 fx_scsi_debug 2 2 || fx_die "scsi_debug"

@@ -14,7 +14,7 @@ s1=$(readlink -f "/sys/block/$d1/device" | grep -o 'session[0-9]*' | head -n1)
 # overrides: the built-in LIO-ORG entry sets path_checker tur, above defaults
 FX_MPATHD_LOG=debug fx_mpathd_start 'defaults {
 	user_friendly_names yes
-	find_multipaths strict
+	find_multipaths on
 	polling_interval 2
 	no_path_retry 12
 }

@@ -6,6 +6,7 @@
 fx_scsi_debug 1 2 || fx_die "scsi_debug"
 fx_mpathd_start "defaults {
 	user_friendly_names yes
+	find_multipaths on
 	polling_interval 1
 	no_path_retry 6
 }

@@ -15,7 +15,7 @@ ht1=$(fx_devt "$h1"); ht2=$(fx_devt "$h2")
 conf() {	# conf CHECKER [scsi_debug path_selector]
 	printf '%s\n' "defaults {
 	user_friendly_names yes
-	find_multipaths strict
+	find_multipaths on
 	polling_interval 2
 	checker_timeout 5
 	no_path_retry queue

@@ -9,6 +9,7 @@ fx_iscsi_simple 2 64 || fx_die "iSCSI target"
 conf() {	# conf SELECTOR [extra defaults line]
 	printf '%s\n' "defaults {
 	user_friendly_names yes
+	find_multipaths on
 	polling_interval 2
 	$2
 }

@@ -10,7 +10,7 @@ wwid1=$(fx_wwid "$first")
 conf() {	# conf QUEUE_WITHOUT_DAEMON
 	printf '%s\n' "defaults {
 	user_friendly_names yes
-	find_multipaths strict
+	find_multipaths on
 	polling_interval 2
 	no_path_retry queue
 	queue_without_daemon $1

@@ -17,7 +17,7 @@ fp_conf() {	# fp_conf FAILBACK: the scenario's configuration
 	cat <<EOF
 defaults {
 	user_friendly_names yes
-	find_multipaths strict
+	find_multipaths on
 	polling_interval 1
 	no_path_retry 12
 }

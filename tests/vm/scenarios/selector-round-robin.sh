@@ -13,7 +13,7 @@ IDLE_MAX=$((512 * 1024))	# a link without I/O: NOP-Outs and checker TURs only
 
 CONF='defaults {
 	user_friendly_names yes
-	find_multipaths strict
+	find_multipaths on
 	polling_interval 1
 	no_path_retry 12
 }

@@ -230,8 +230,13 @@ static void memory_lock(void)
 {
 	FILE *f;
 
+#ifdef __SANITIZE_ADDRESS__
+	/* AddressSanitizer's shadow and quarantine would be locked page by page as they grow */
+	log_info("built with AddressSanitizer: memory not locked");
+#else
 	if (mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) < 0)
 		log_warn_errno(-errno, "cannot lock the daemon's memory");
+#endif
 	/* like OOMScoreAdjust=-1000 in the unit, for a daemon started by hand */
 	f = fopen("/proc/self/oom_score_adj", "we");
 	if (f) {

@@ -14,6 +14,11 @@ bash tests/vm/setup.sh || { echo "set-up failed"; echo "0 passed, 1 failed"; exi
 if [ -f "$BUILD/build.ninja" ]; then meson setup --reconfigure "$BUILD" -Dwerror=true >/dev/null
 else meson setup "$BUILD" -Dwerror=true >/dev/null; fi || { echo "meson setup failed"; echo "0 passed, 1 failed"; exit 1; }
 ninja -C "$BUILD" || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+# The same code with AddressSanitizer and UBSan, for a subset of the scenarios (below).
+ASAN_BUILD=${MPATH_ASAN_BUILD:-$ROOT/build-asan}
+if [ -f "$ASAN_BUILD/build.ninja" ]; then meson setup --reconfigure "$ASAN_BUILD" >/dev/null
+else meson setup "$ASAN_BUILD" -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true >/dev/null; fi &&
+	ninja -C "$ASAN_BUILD" >/dev/null || { echo "sanitizer build failed"; echo "0 passed, 1 failed"; exit 1; }
 export MPATH_BUILD=$BUILD
 
 # The unit tests count only when meson ran every suite it defines and printed its summary.
@@ -45,6 +50,19 @@ vm_out=$(mktemp)
 tests/vm/vmtest run "${MPATH_SCENARIOS:-all}" 2>&1 | tee "$vm_out" | grep --line-buffered -E '^(===|  NOT OK|failed scenarios|scenarios:|\[run-vm\])'
 s_pass=$(awk '/^scenarios:/ { print $2 }' "$vm_out")
 s_fail=$(awk '/^scenarios:/ { print $4 }' "$vm_out")
+
+# The sanitizer subset: the daemon's output is checked for reports (fx_mpathd_reap_all), and
+# UBSan halts on its first finding, so either one fails the scenario.
+ASAN_SCENARIOS=${MPATH_ASAN_SCENARIOS-mpathd-scsi-debug mpathd-reload mpathd-iscsi-events}
+if [ -n "$ASAN_SCENARIOS" ]; then
+	echo "=== with AddressSanitizer and UBSan ($ASAN_BUILD): $ASAN_SCENARIOS"
+	MPATH_BUILD=$ASAN_BUILD tests/vm/vmtest run $ASAN_SCENARIOS 2>&1 | tee "$vm_out" |
+		grep --line-buffered -E '^(===|  NOT OK|failed scenarios|scenarios:|\[run-vm\])'
+	a_pass=$(awk '/^scenarios:/ { print $2 }' "$vm_out")
+	a_fail=$(awk '/^scenarios:/ { print $4 }' "$vm_out")
+	s_pass=$(( ${s_pass:-0} + ${a_pass:-0} ))
+	s_fail=$(( ${s_fail:-1} + ${a_fail:-1} ))
+fi
 rm -f "$vm_out"
 
 pass=$(( ${u_pass:-0} + ${s_pass:-0} ))

@@ -405,6 +405,10 @@ FX_SDEBUG_NO_ALUA='devices {
 		hardware_handler "0"
 	}
 }'
+# A sanitizer build (tests/run-all.sh runs a subset of scenarios with one) reports into the
+# daemon's log; UBSan stops the daemon at its first finding, so its exit status shows it too.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:print_summary=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 # fx_mpathd_start [config text]: start the daemon in the background, log in /tmp/mpathd.log
 fx_mpathd_start() {
 	# the daemon's own udev rule, from the source tree under test

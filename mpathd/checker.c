@@ -21,6 +21,7 @@
 #include "iscsi_events.h"
 #include "log.h"
 #include "map.h"
+#include "map_referrals.h"
 #include "path.h"
 #include "path_facts.h"
 #include "scsi_cdb.h"
@@ -163,8 +164,11 @@ static void checker_req_done(struct devio_req *io)
 			free(req);
 			return;
 		}
-		if (path_prio_update(io->daemon, p, &req->prio) && p->map)
+		if (path_prio_update(io->daemon, p, &req->prio) && p->map) {
 			map_schedule_reload(io->daemon, p->map);	/* regroup by the new priority */
+			/* an ALUA change on a scale-out array often means pages moved */
+			map_referrals_refresh(io->daemon, p->map);
+		}
 		checker_done(io->daemon, p, req->state, req->busy, io->elapsed_usec);
 	}
 	free(req);

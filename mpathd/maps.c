@@ -169,7 +169,7 @@ static void map_policy_membership(struct daemon *d, struct mpmap *m, struct path
 /* Tell the policy which paths stopped or started being usable since it last heard. */
 static void map_policy_sync_usability(struct daemon *d, struct mpmap *m)
 {
-	bool reload = false;
+	bool reload = false, returned = false;
 
 	if (!d->startup_done || m->removing)
 		return;
@@ -181,6 +181,7 @@ static void map_policy_sync_usability(struct daemon *d, struct mpmap *m)
 		if (usable == p->selector_usable)
 			continue;
 		p->selector_usable = usable;
+		returned |= usable;
 		if (map_policy_path_event(m, p, usable ? MPATH_SEL_PATH_USABLE : MPATH_SEL_PATH_FAILED,
 					  &a) < 0 || !a)
 			continue;
@@ -191,6 +192,9 @@ static void map_policy_sync_usability(struct daemon *d, struct mpmap *m)
 	}
 	if (reload)
 		map_schedule_reload(d, m);
+	/* a member that comes back may have had pages moved while it was away */
+	if (returned)
+		map_referrals_refresh(d, m);
 }
 
 /* ---- claiming and naming ---- */

@@ -281,7 +281,7 @@ static void maps_queueing_at_stop(struct daemon *d)
 		struct mpmap *m = d->maps[i];
 
 		if (!m->unmanaged && map_exists(m) && m->queueing_live &&
-		    map_send_message(d, m, NULL, "fail_if_no_path") >= 0)
+		    map_send_queueing(d, m, false) >= 0)
 			n++;
 	}
 	if (n == 0)

@@ -154,6 +154,11 @@ void maps_all_status(struct daemon *d);
  * 0 or -errno. Path messages go through map_path_message().
  */
 int map_send_message(struct daemon *d, struct mpmap *m, const char *suffix, const char *msg);
+/*
+ * Send a queueing message (queue_if_no_path, fail_if_no_path) to every multipath device of
+ * @m's stack: a switch takes none. 0 when at least one got it, or -errno.
+ */
+int map_send_queueing(struct daemon *d, struct mpmap *m, bool queue);
 /* Devices of @m in the kernel: @name if it is one of them. */
 struct map_dev *map_find_dev(struct mpmap *m, const char *name);
 /* Record @dev's groups from its table, so snapshots can show them before any status. */

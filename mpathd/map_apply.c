@@ -676,7 +676,7 @@ static bool map_may_remove(struct daemon *d, struct mpmap *m)
 		/* queued I/O fails, so its holder can close it and the removal can go through */
 		log_info("%s: no paths left; flush_on_last_del always: failing queued I/O", m->name);
 		m->queueing_disabled = true;
-		map_send_message(d, m, NULL, "fail_if_no_path");
+		map_send_queueing(d, m, false);
 	}
 	return true;
 }
@@ -721,7 +721,7 @@ void map_schedule_reload(struct daemon *d, struct mpmap *m)
 {
 	if (!d->startup_done)
 		return;		/* the first loads happen once enumeration is complete */
-	if (m->busy) {
+	if (m->busy || (!m->removing && map_referrals_pending(d, m))) {
 		m->dirty = true;
 		return;
 	}
@@ -806,6 +806,20 @@ int map_send_message(struct daemon *d, struct mpmap *m, const char *suffix, cons
 	if (!dev)
 		return -ENODEV;
 	return message_submit(d, m, dev, msg);
+}
+
+int map_send_queueing(struct daemon *d, struct mpmap *m, bool queue)
+{
+	int r = -ENODEV;
+
+	for (size_t k = 0; k < m->nr_devs; k++) {
+		if (m->devs[k].type != MP_SEL_DEVICE_MULTIPATH)
+			continue;
+		r = map_send_message(d, m, m->devs[k].suffix, queue ? "queue_if_no_path" : "fail_if_no_path");
+		if (r < 0)
+			break;
+	}
+	return r;
 }
 
 /* The next thing for @m once a job ended: queued messages, then a reload, then a status read. */

@@ -168,12 +168,13 @@ static void referrals_done(struct devio_req *io)
 	r = &m->referrals;
 	r->in_flight = false;
 	r->req = NULL;
+	r->wait_timer = sd_event_source_disable_unref(r->wait_timer);
 	m->block_size = req->block_size ? req->block_size : 512;
 	if (req->unsupported) {
 		if (r->state == REFERRALS_UNKNOWN)
 			log_debug("%s: reports no referrals", m->name);
 		r->state = REFERRALS_NONE;
-		goto out;
+		goto resume;
 	}
 	if (req->result < 0) {
 		log_debug_errno(req->result, "%s: REPORT REFERRALS through %s failed", m->name, req->dev);
@@ -192,6 +193,10 @@ static void referrals_done(struct devio_req *io)
 	} else {
 		referrals_arm(d, m);
 	}
+resume:
+	/* a load that waited for this read (map_referrals_pending()) goes now */
+	if (m->dirty && !m->busy)
+		map_schedule_reload(d, m);
 out:
 	mp_referral_map_free(req->rmap);
 	free(req);
@@ -266,7 +271,38 @@ void map_referrals_refresh(struct daemon *d, struct mpmap *m)
 	req->io.host = p->host;
 	r->in_flight = true;
 	r->req = req;
+	if (!r->first_usec)
+		r->first_usec = now_usec();
 	devio_submit(d, &req->io);
+}
+
+static int on_wait_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct mpmap *m = userdata;
+
+	m->referrals.wait_timer = sd_event_source_disable_unref(m->referrals.wait_timer);
+	if (m->dirty && !m->busy) {
+		log_info("%s: no referrals after %llu s; loading without them", m->name,
+			 REFERRALS_FIRST_WAIT_USEC / 1000000ULL);
+		map_schedule_reload(m->daemon, m);
+	}
+	return 0;
+}
+
+bool map_referrals_pending(struct daemon *d, struct mpmap *m)
+{
+	struct map_referrals *r = &m->referrals;
+	uint64_t now = now_usec();
+
+	if (r->state != REFERRALS_UNKNOWN || !r->in_flight || !r->first_usec ||
+	    now >= r->first_usec + REFERRALS_FIRST_WAIT_USEC)
+		return false;
+	m->daemon = d;
+	if (!r->wait_timer &&
+	    sd_event_add_time(d->event, &r->wait_timer, CLOCK_MONOTONIC,
+			      r->first_usec + REFERRALS_FIRST_WAIT_USEC, 100000, on_wait_timer, m) < 0)
+		return false;
+	return true;
 }
 
 void map_referrals_release(struct mpmap *m)
@@ -276,5 +312,6 @@ void map_referrals_release(struct mpmap *m)
 	if (r->in_flight && r->req)
 		((struct referrals_req *)r->req)->map = NULL;
 	r->timer = sd_event_source_disable_unref(r->timer);
+	r->wait_timer = sd_event_source_disable_unref(r->wait_timer);
 	referrals_clear(r);
 }

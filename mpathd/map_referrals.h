@@ -25,6 +25,8 @@ struct mpmap;
  * @again: something asked for a read while one was in flight.
  * @req: the read in flight (orphaned when the map goes).
  * @timer: the next refresh (referrals_refresh seconds).
+ * @first_usec: when the first read was asked for, 0 before.
+ * @wait_timer: ends the wait of a first load for the first read (map_referrals_pending()).
  */
 struct map_referrals {
 	enum { REFERRALS_UNKNOWN, REFERRALS_NONE, REFERRALS_KNOWN } state;
@@ -38,7 +40,12 @@ struct map_referrals {
 	bool again;
 	void *req;
 	sd_event_source *timer;
+	uint64_t first_usec;
+	sd_event_source *wait_timer;
 };
+
+/* How long a map's load waits for its first referrals read (a hung path must not hold it). */
+#define REFERRALS_FIRST_WAIT_USEC (5 * 1000000ULL)
 
 /*
  * map_referrals_refresh() - read @m's referrals now (or right after the read in flight): when
@@ -48,6 +55,14 @@ struct map_referrals {
  * when its map changes, so the timer is what notices there.
  */
 void map_referrals_refresh(struct daemon *d, struct mpmap *m);
+
+/*
+ * map_referrals_pending() - whether @m's first referrals read is still on its way, and young
+ * enough to wait for: a stack built before it would have the wrong region size, and a load
+ * with it would reset an adopted switch. While true, loads wait (map_apply.c); the read's end,
+ * or REFERRALS_FIRST_WAIT_USEC, starts the waiting reload.
+ */
+bool map_referrals_pending(struct daemon *d, struct mpmap *m);
 
 /* map_referrals_release() - stop @m's timer and free what it holds; a read in flight is orphaned. */
 void map_referrals_release(struct mpmap *m);

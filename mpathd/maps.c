@@ -440,10 +440,11 @@ void map_dev_apply_status(struct daemon *d, struct mpmap *m, struct map_dev *dev
 			tg->paths[i].fail_count = sp->fail_count;
 		}
 	}
-	if (dev == map_top(m) && dev->params) {
+	if (dev->params) {
 		_cleanup_mp_table_ struct mp_table *t = NULL;
 
-		/* the kernel prints queue_if_no_path as it is now, messages included */
+		/* the kernel prints queue_if_no_path as it is now, messages included; every
+		 * multipath device of a stack gets the same messages, so any one tells */
 		if (mp_table_parse(dev->params, &t) >= 0)
 			m->queueing_live = mp_table_queue_if_no_path(t);
 	}
@@ -498,7 +499,7 @@ static void map_queueing_follow_settings(struct daemon *d, struct mpmap *m)
 	if (!map_exists(m) || m->busy || want == m->queueing_live || m->unmanaged)
 		return;
 	log_info("%s: %s queueing, as no_path_retry asks", m->name, want ? "enabling" : "disabling");
-	if (map_send_message(d, m, NULL, want ? "queue_if_no_path" : "fail_if_no_path") >= 0)
+	if (map_send_queueing(d, m, want) >= 0)
 		m->queueing_live = want;
 }
 

@@ -318,7 +318,6 @@ static const struct {
 	const char *note;
 } keyword_limits[] = {
 	{ MP_KEY_RR_MIN_IO, "applies to bio-based maps only; mpathd loads request-based maps, which use rr_min_io_rq" },
-	{ MP_KEY_RR_WEIGHT, "not implemented: every path gets the same repeat count (rr_min_io_rq)" },
 	{ MP_KEY_SKIP_KPARTX, "not implemented: kpartx runs on every map as udev's rules decide" },
 	{ MP_KEY_DEFERRED_REMOVE, "not implemented: a map in use is kept, and removed once it is unused" },
 	{ MP_KEY_MAX_SECTORS_KB, "not implemented: paths and maps keep the kernel's max_sectors_kb" },

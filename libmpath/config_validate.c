@@ -22,9 +22,14 @@ static const char *const kernel_selectors[] = {
 
 static const char *const hw_handlers[] = { "alua", "emc", "rdac", "hp_sw", NULL };
 
+/* multipath-tools' prioritizers; the second list is those libmpath/prio.c does not run
+ * (vendor commands, NVMe ANA, random), which are accepted with a warning */
 static const char *const prioritizers[] = {
 	"const", "alua", "emc", "hp_sw", "rdac", "ontap", "datacore", "hds", "iet", "random",
 	"weightedpath", "path_latency", "ana", "sysfs", NULL,
+};
+static const char *const prioritizers_not_run[] = {
+	"emc", "hp_sw", "rdac", "ontap", "datacore", "hds", "iet", "random", "ana", NULL,
 };
 
 static bool in_list(const char *const *list, const char *s)
@@ -181,6 +186,8 @@ int cfg_parse_prio(struct cfg_parser *p, const struct cfg_keyword *kw, const cha
 		return cfg_error(p, "invalid value \"%s\" for prio: expected a prioritizer name", text);
 	if (!in_list(prioritizers, text))
 		cfg_warn(p, "unknown prioritizer \"%s\"", text);
+	else if (p->file && in_list(prioritizers_not_run, text))	/* the built-in table names them too */
+		cfg_warn(p, "prio %s: not implemented (it sends vendor commands): its paths all get the same priority", text);
 	return cfg_parse_string(p, kw, text, item);
 }
 

@@ -19,6 +19,8 @@
 #include "util.h"
 #include "words.h"
 
+#define REPEAT_MAX 1000000	/* keep rr_min_io_rq * prio sane */
+
 /* Per map: when a deferred failback is due (0: none). */
 struct builtin_state {
 	uint64_t failback_at;
@@ -132,10 +134,12 @@ static int builtin_build_layout(const struct mpath_sel_map *map, struct mpath_se
 	r = path_selector(map, &sw, &npa);
 	if (r < 0)
 		return r;
-	snprintf(repeat, sizeof(repeat), "%lld", rq > 0 ? rq : 1);
+	bool weighted = setting(map, MP_KEY_RR_WEIGHT, MP_RR_WEIGHT_UNIFORM) == MP_RR_WEIGHT_PRIORITIES;
 	const char *args[] = { repeat, npa == 2 ? "1" : NULL, NULL };
 	const char *const *sel_args = sw[1] && sw[2] ? (const char *const *)&sw[2] : NULL;
 
+	if (rq < 1)
+		rq = 1;
 	nr = group_paths(map, order, group);
 	if (nr < 0)
 		return nr;
@@ -143,9 +147,18 @@ static int builtin_build_layout(const struct mpath_sel_map *map, struct mpath_se
 	for (int g = 0; dev >= 0 && g < nr; g++) {
 		int k = h->layout_add_group(l, dev, sw[0], sel_args, npa);
 
-		for (size_t i = 0; k >= 0 && i < n; i++)
-			if (group[order[i]] == (unsigned)g && (r = h->layout_add_path(l, dev, k, order[i], args)) < 0)
+		for (size_t i = 0; k >= 0 && i < n; i++) {
+			int prio = map->paths[order[i]].prio;
+
+			if (group[order[i]] != (unsigned)g)
+				continue;
+			/* rr_weight priorities: the repeat count times the path's priority, as
+			 * multipath-tools writes it (rr_min_io_rq * prio) */
+			snprintf(repeat, sizeof(repeat), "%lld",
+				 weighted && prio > 0 ? (rq > REPEAT_MAX / prio ? REPEAT_MAX : rq * prio) : rq);
+			if ((r = h->layout_add_path(l, dev, k, order[i], args)) < 0)
 				return r;
+		}
 		if (k < 0)
 			return k;
 	}

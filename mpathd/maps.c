@@ -605,5 +605,7 @@ int map_resize(struct daemon *d, struct mpmap *m)
 		m->devs[i].params = NULL;
 	}
 	map_schedule_reload(d, m);
+	/* a grown LUN has new pages: where they live comes with the next referrals */
+	map_referrals_refresh(d, m);
 	return 0;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Selector plugins: dlopen and ABI checks, a load-once registry, and the host services they get. */
 #include <ctype.h>
+#include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,12 +22,21 @@
 #define NAME_MAX_LEN 63
 #define STATE_MAX (1024 * 1024)
 
+/* A state file as read at preload time, or as last saved: path and text (NULL: removed). */
+struct state_entry {
+	char *path;
+	char *text;
+};
+
 struct mp_selector_registry {
 	char *plugin_dir;
 	char *state_dir;
 	mp_selector_setting_fn setting;
 	struct mp_selector **plugins;
 	size_t nr_plugins;
+	struct state_entry *states;	/* after mp_selector_registry_preload(): every state file */
+	size_t nr_states;
+	bool states_cached;
 };
 
 static bool name_valid(const char *name)
@@ -149,6 +159,40 @@ static int read_small_file(const char *path, char **ret)
 	return 0;
 }
 
+static struct state_entry *state_find(const struct mp_selector_registry *r, const char *path)
+{
+	for (size_t i = 0; i < r->nr_states; i++)
+		if (streq(r->states[i].path, path))
+			return &r->states[i];
+	return NULL;
+}
+
+/* Remember @text (copied; NULL: the file is gone) as @path's content. */
+static int state_put(struct mp_selector_registry *r, const char *path, const char *text, size_t len)
+{
+	struct state_entry *e = state_find(r, path);
+	char *copy = NULL;
+
+	if (text && !(copy = strndup(text, len)))
+		return -ENOMEM;
+	if (!e) {
+		struct state_entry *v = realloc(r->states, (r->nr_states + 1) * sizeof(*v));
+
+		if (!v || !(v[r->nr_states].path = strdup(path))) {
+			if (v)
+				r->states = v;
+			free(copy);
+			return -ENOMEM;
+		}
+		r->states = v;
+		e = &r->states[r->nr_states++];
+		e->text = NULL;
+	}
+	free(e->text);
+	e->text = copy;
+	return 0;
+}
+
 static int host_state_load(const struct mpath_sel_host *host, const char *key, char **ret_text)
 {
 	const struct mp_selector_registry *r = host->host_data;
@@ -158,6 +202,15 @@ static int host_state_load(const struct mpath_sel_host *host, const char *key, c
 	k = mp_selector_state_path(r->state_dir, host->plugin_name, key, &path);
 	if (k < 0)
 		return k;
+	if (r->states_cached) {
+		/* read at start-up: the daemon's loop never reads a file */
+		const struct state_entry *e = state_find(r, path);
+
+		if (!e || !e->text)
+			return -ENOENT;
+		*ret_text = strdup(e->text);
+		return *ret_text ? 0 : -ENOMEM;
+	}
 	k = read_small_file(path, ret_text);
 	if (k < 0 && k != -ENOENT)
 		log_warn_errno(k, "selector %s: cannot read state file %s", host->plugin_name, path);
@@ -170,13 +223,15 @@ static int host_state_load(const struct mpath_sel_host *host, const char *key, c
 static int host_state_save(const struct mpath_sel_host *host, const char *key, const char *text,
 			   size_t len)
 {
-	const struct mp_selector_registry *r = host->host_data;
+	struct mp_selector_registry *r = host->host_data;
 	_cleanup_free_ char *path = NULL;
 	int k;
 
 	k = mp_selector_state_path(r->state_dir, host->plugin_name, key, &path);
 	if (k < 0)
 		return k;
+	if (r->states_cached && state_put(r, path, text, len) < 0)
+		return -ENOMEM;
 	/* text NULL removes the file; the daemon's writer does either off its loop */
 	k = mp_file_write_atomic(path, text, len, 0600);
 	if (k < 0)
@@ -341,6 +396,11 @@ struct mp_selector_registry *mp_selector_registry_free(struct mp_selector_regist
 	for (size_t i = r->nr_plugins; i > 0; i--)
 		mp_selector_unload(r->plugins[i - 1]);
 	free(r->plugins);
+	for (size_t i = 0; i < r->nr_states; i++) {
+		free(r->states[i].path);
+		free(r->states[i].text);
+	}
+	free(r->states);
 	free(r->plugin_dir);
 	free(r->state_dir);
 	free(r);
@@ -418,6 +478,70 @@ int mp_selector_registry_get(struct mp_selector_registry *r, const char *name,
 	if (k < 0)
 		return k;
 	*ret = s;
+	return 0;
+}
+
+/* Every "<name>.so" of the plugin folder; a plugin that fails is logged and skipped. */
+static void preload_plugins(struct mp_selector_registry *r)
+{
+	DIR *dir = opendir(r->plugin_dir);
+	struct dirent *de;
+
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		size_t n = strlen(de->d_name);
+		_cleanup_free_ char *name = NULL;
+		struct mp_selector *s;
+
+		if (n <= 3 || !streq(de->d_name + n - 3, ".so") || !(name = strndup(de->d_name, n - 3)))
+			continue;
+		if (name_valid(name) && mp_selector_registry_get(r, name, &s) < 0)
+			log_warn("selector %s: not loaded; maps that name it use the built-in grouping", name);
+	}
+	closedir(dir);
+}
+
+/* Every file under <state_dir>/selectors/<plugin>/. */
+static void preload_states(struct mp_selector_registry *r)
+{
+	_cleanup_free_ char *top = NULL;
+	DIR *plugins, *files;
+	struct dirent *p, *f;
+
+	if (asprintf(&top, "%s/selectors", r->state_dir) < 0)
+		return;
+	plugins = opendir(top);
+	if (!plugins)
+		return;
+	while ((p = readdir(plugins))) {
+		_cleanup_free_ char *sub = NULL;
+
+		if (p->d_name[0] == '.' || asprintf(&sub, "%s/%s", top, p->d_name) < 0)
+			continue;
+		files = opendir(sub);
+		if (!files)
+			continue;
+		while ((f = readdir(files))) {
+			_cleanup_free_ char *path = NULL, *text = NULL;
+
+			if (f->d_name[0] == '.' || asprintf(&path, "%s/%s", sub, f->d_name) < 0)
+				continue;
+			if (read_small_file(path, &text) == 0)
+				(void)state_put(r, path, text, strlen(text));
+			else
+				log_warn("cannot read selector state file %s; ignored", path);
+		}
+		closedir(files);
+	}
+	closedir(plugins);
+}
+
+int mp_selector_registry_preload(struct mp_selector_registry *r)
+{
+	preload_plugins(r);
+	preload_states(r);
+	r->states_cached = true;
 	return 0;
 }
 

@@ -88,6 +88,16 @@ struct mp_selector_registry;
 int mp_selector_registry_new(const char *plugin_dir, const char *state_dir,
 			     mp_selector_setting_fn setting, struct mp_selector_registry **ret);
 
+/**
+ * mp_selector_registry_preload() - load every plugin of the plugin folder and read every state
+ * file now, so that later lookups and state_load() touch no file: a daemon calls it before
+ * its event loop runs. State saves then update the copy kept here as well as the file.
+ * @r: the registry.
+ *
+ * Return: 0 (a plugin or file that fails is logged and skipped).
+ */
+int mp_selector_registry_preload(struct mp_selector_registry *r);
+
 /** mp_selector_registry_free() - unload every plugin (fini first); accepts NULL, returns NULL. */
 struct mp_selector_registry *mp_selector_registry_free(struct mp_selector_registry *r);
 

@@ -147,6 +147,8 @@ int plugins_start(struct daemon *d, const char *plugin_dir, const char *state_di
 	r = registry_open();
 	if (r < 0 || !d->event)
 		return r;
+	/* before the loop runs: plugins and their state files are read now, never on the loop */
+	mp_selector_registry_preload(plugins.registry);
 	r = sd_event_add_time_relative(d->event, &plugins.timer, CLOCK_MONOTONIC, TICK_USEC, 100000,
 				       on_tick, d);
 	if (r < 0)

@@ -295,6 +295,50 @@ static void test_state_files(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* After a preload every plugin is loaded and every state file read: loads touch no file. */
+static void test_state_preload(void **state)
+{
+	char dir[] = "/tmp/mpath-sel-XXXXXX", path[256];
+	struct mp_selector_registry *r = NULL;
+	struct mp_selector *s = NULL;
+	const struct mpath_sel_host *h;
+	char *text = NULL;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(mp_selector_registry_new(TEST_SELECTOR_DIR, dir, NULL, &r), 0);
+	assert_int_equal(mp_selector_registry_get(r, "example", &s), 0);
+	assert_int_equal(s->host.state_save(&s->host, "36001", "kept\n", 5), 0);
+	mp_selector_registry_free(r);
+
+	assert_int_equal(mp_selector_registry_new(TEST_SELECTOR_DIR, dir, NULL, &r), 0);
+	assert_int_equal(mp_selector_registry_preload(r), 0);
+	/* the plugin folder's plugins are loaded already */
+	assert_true(mp_selector_registry_count(r) >= 2);
+	assert_int_equal(mp_selector_registry_get(r, "example", &s), 0);
+	h = &s->host;
+	/* the file goes; the copy read at preload answers */
+	snprintf(path, sizeof(path), "%s/selectors/example/36001", dir);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(h->state_load(h, "36001", &text), 0);
+	assert_string_equal(text, "kept\n");
+	free(text);
+	/* saves update the copy as well as the file */
+	assert_int_equal(h->state_save(h, "36001", "new\n", 4), 0);
+	assert_int_equal(h->state_load(h, "36001", &text), 0);
+	assert_string_equal(text, "new\n");
+	free(text);
+	assert_int_equal(h->state_save(h, "36001", NULL, 0), 0);
+	assert_int_equal(h->state_load(h, "36001", &text), -ENOENT);
+	assert_int_equal(h->state_load(h, "36009", &text), -ENOENT);
+	mp_selector_registry_free(r);
+
+	snprintf(path, sizeof(path), "%s/selectors/example", dir);
+	assert_int_equal(rmdir(path), 0);
+	snprintf(path, sizeof(path), "%s/selectors", dir);
+	assert_int_equal(rmdir(path), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 /* ---- a loaded plugin end to end: view -> layout -> dm table ---- */
 
 static int setting_rr(const struct mpath_sel_host *h, const struct mpath_sel_map *map,
@@ -475,6 +519,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_registry_verbs, setup, teardown),
 		cmocka_unit_test(test_state_path),
 		cmocka_unit_test_setup_teardown(test_state_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_state_preload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_round_robin_table, setup, teardown),
 		cmocka_unit_test(test_layout_builders),
 		cmocka_unit_test(test_layout_stack),

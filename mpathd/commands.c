@@ -81,14 +81,18 @@ typedef int (*command_render_t)(const struct snapshot *s, char **args, int nargs
 				struct strbuf *out);
 /* Execute handlers run on the loop and may change the daemon's state. */
 typedef int (*command_execute_t)(struct daemon *d, char **args, int nargs, struct strbuf *out);
+/* a command answered later: -EINPROGRESS with @done called once, or an error now in @out */
+typedef int (*command_start_t)(struct daemon *d, char **args, int nargs, bool json, command_done_t done,
+			       void *ctx, struct strbuf *out);
 
 struct command {
 	const char *words;		/* "show topology" */
 	const char *args;		/* "[nocheck] [MAP]", for help and usage errors */
 	int min_args, max_args;
 	const char *help;
-	command_render_t render;	/* exactly one of render and execute is set */
+	command_render_t render;	/* exactly one of render, execute and start is set */
 	command_execute_t execute;
+	command_start_t start;
 };
 
 DEFINE_FREE_FUNC(struct udev_device, udev_device_unref)
@@ -441,15 +445,47 @@ static int cmd_resize_map(struct daemon *d, char **args, int nargs, struct strbu
 	return strbuf_puts(out, "ok");
 }
 
-static int cmd_reconfigure(struct daemon *d, char **args, int nargs, struct strbuf *out)
+static int command_finish(int r, struct strbuf *out, bool json_message, char **ret_body);
+
+/* A reconfigure's answer: the summary, as text or {"message": ...}. */
+struct reconfigure_ctx {
+	command_done_t done;
+	void *ctx;
+	bool json;
+};
+
+static void reconfigure_answer(void *userdata, int result, char *summary)
 {
-	_cleanup_free_ char *summary = NULL;
+	struct reconfigure_ctx *c = userdata;
+	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
+	char *body = NULL;
+	int r = result;
+
+	if (result < 0)
+		command_error(&out, result, "%s", summary ? summary : strerror(-result));
+	else
+		strbuf_puts(&out, summary ? summary : "ok");
+	free(summary);
+	r = command_finish(r, &out, c->json, &body);
+	c->done(c->ctx, r, body);
+	free(c);
+}
+
+static int cmd_reconfigure(struct daemon *d, char **args, int nargs, bool json, command_done_t done,
+			   void *ctx, struct strbuf *out)
+{
+	struct reconfigure_ctx *c = malloc(sizeof(*c));
 	int r;
 
-	r = daemon_reload_config(d, &summary);
-	if (r < 0)
-		return command_error(out, r, "%s", summary ? summary : strerror(-r));
-	return strbuf_puts(out, summary ? summary : "ok");
+	if (!c)
+		return -ENOMEM;
+	*c = (struct reconfigure_ctx){ done, ctx, json };
+	r = daemon_reload_config_async(d, reconfigure_answer, c);
+	if (r < 0) {
+		free(c);
+		return command_error(out, r, "cannot reload: %s", strerror(-r));
+	}
+	return -EINPROGRESS;
 }
 
 static int cmd_shutdown(struct daemon *d, char **args, int nargs, struct strbuf *out)
@@ -482,7 +518,7 @@ static const struct command command_table[] = {
 	{ "add path", "DEV", 1, 1, "take the block device DEV as a path", NULL, cmd_add_path },
 	{ "del path", "DEV", 1, 1, "forget the path DEV", NULL, cmd_del_path },
 	{ "resize map", "NAME", 1, 1, "reload NAME with its paths' size", NULL, cmd_resize_map },
-	{ "reconfigure", "", 0, 0, "reload the configuration", NULL, cmd_reconfigure },
+	{ "reconfigure", "", 0, 0, "reload the configuration", NULL, NULL, cmd_reconfigure },
 	{ "shutdown", "", 0, 0, "stop the daemon", NULL, cmd_shutdown },
 };
 
@@ -719,6 +755,12 @@ static int command_execute_plugin(struct daemon *d, char **argv, int argc, bool 
 
 int commands_execute(struct daemon *d, char **argv, int argc, bool json, char **ret_body)
 {
+	return commands_execute_async(d, argv, argc, json, ret_body, NULL, NULL);
+}
+
+int commands_execute_async(struct daemon *d, char **argv, int argc, bool json, char **ret_body,
+			   command_done_t done, void *ctx)
+{
 	_cleanup_strbuf_ struct strbuf out = STRBUF_INIT;
 	const struct command *c = NULL;
 	char **args = NULL;
@@ -735,9 +777,15 @@ int commands_execute(struct daemon *d, char **argv, int argc, bool json, char **
 	if (!command_find(argv, argc, &nargs))
 		return command_execute_plugin(d, argv, argc, json, ret_body);
 	r = command_resolve(argv, argc, &out, &c, &args, &nargs);
-	if (r >= 0 && !c->execute)
+	if (r >= 0 && c->start && !done)
+		r = command_error(&out, -EOPNOTSUPP, "'%s' answers later; not here", c->words);
+	else if (r >= 0 && c->start) {
+		r = c->start(d, args, nargs, json, done, ctx, &out);
+		if (r == -EINPROGRESS)
+			return r;
+	} else if (r >= 0 && !c->execute)
 		r = command_error(&out, -EINVAL, "'%s' is read-only: use show or help", c->words);
-	if (r >= 0) {
+	else if (r >= 0) {
 		r = c->execute(d, args, nargs, &out);
 		daemon_publish_later(d);
 	}

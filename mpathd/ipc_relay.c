@@ -98,6 +98,14 @@ static void answer(struct ipc_relay *r, struct ipc_request *req, int result, cha
 	(void)eventfd_write(r->answer_fd, 1);
 }
 
+/* A command that answered later (reconfigure): on the loop. */
+static void request_answered(void *ctx, int result, char *body)
+{
+	struct ipc_request *req = ctx;
+
+	answer(req->relay, req, result, body);
+}
+
 /* On the loop. */
 static void request_run(struct ipc_relay *r, struct ipc_request *req)
 {
@@ -109,7 +117,11 @@ static void request_run(struct ipc_relay *r, struct ipc_request *req)
 		log_warn("dropping request '%s ...': its client stopped waiting", req->argv[0]);
 		result = -ETIMEDOUT;
 	} else {
-		result = commands_execute(r->d, req->argv, req->argc, req->json, &body);
+		req->relay = r;
+		result = commands_execute_async(r->d, req->argv, req->argc, req->json, &body,
+						request_answered, req);
+		if (result == -EINPROGRESS)
+			return;		/* request_answered() comes later */
 	}
 	answer(r, req, result, body);
 }

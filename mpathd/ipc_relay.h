@@ -29,6 +29,7 @@ struct ipc_request {
 	char *body;			/* written by the loop */
 	atomic_bool cancelled;		/* its client stopped waiting: the loop skips it */
 	struct ipc_conn *conn;		/* the IPC thread's only: who waits for it; NULL once nobody does */
+	struct ipc_relay *relay;	/* the loop's: where a command answered later sends its answer */
 	struct ipc_request *next;
 };
 

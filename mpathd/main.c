@@ -63,9 +63,10 @@ void daemon_request_exit(struct daemon *d)
 /* systemd's ExecReload sends SIGHUP; the summary is logged, there is nobody to return it to. */
 static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
 {
-	_cleanup_free_ char *summary = NULL;
+	int r = daemon_reload_config_async(userdata, NULL, NULL);
 
-	daemon_reload_config(userdata, &summary);
+	if (r < 0)
+		log_err_errno(r, "cannot reload the configuration");
 	return 0;
 }
 
@@ -342,6 +343,7 @@ static int daemon_setup(struct daemon *d, const char *socket_path, const char *s
 
 static void daemon_teardown(struct daemon *d)
 {
+	daemon_reload_cancel(d);	/* a reconfigure still reading is answered -ECANCELED */
 	ipc_server_stop(d);
 	events_stop(d);
 	for (size_t i = 0; i < d->nr_paths; i++)

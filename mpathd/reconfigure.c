@@ -9,6 +9,7 @@
 #include "checker.h"
 #include "clock.h"
 #include "daemon.h"
+#include "devio.h"
 #include "log.h"
 #include "map.h"
 #include "path.h"
@@ -214,17 +215,12 @@ static void log_lines(enum mp_log_level level, const char *text)
 	}
 }
 
-int daemon_reload_config(struct daemon *d, char **ret_summary)
+/* Apply what daemon_config_load() gave (@r, @cfg taken, @diag); the summary to *ret_summary. */
+static int reload_apply(struct daemon *d, int r, struct mp_config *cfg, const char *diag, char **ret_summary)
 {
 	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
-	_cleanup_free_ char *diag = NULL;
-	struct mp_config *cfg = NULL;
 	uint64_t poll = d->polling_usec, tmo = d->checker_timeout_usec;
-	int r;
 
-	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64 "\nSTATUS=Reloading configuration", now_usec());
-	log_info("reloading the configuration from %s", d->config_file);
-	r = daemon_config_load(d->config_file, d->config_dir, &cfg, &diag);
 	if (r < 0) {
 		strbuf_printf(&sb, "configuration refused, the running one stays:\n%s", diag ? diag : "");
 		log_lines(MP_LOG_ERR, strbuf_str(&sb));
@@ -244,4 +240,164 @@ int daemon_reload_config(struct daemon *d, char **ret_summary)
 	daemon_publish_later(d);
 	*ret_summary = strbuf_steal(&sb);
 	return r < 0 ? r : 0;
+}
+
+static void reload_starting(struct daemon *d)
+{
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%" PRIu64 "\nSTATUS=Reloading configuration", now_usec());
+	log_info("reloading the configuration from %s", d->config_file);
+}
+
+int daemon_reload_config(struct daemon *d, char **ret_summary)
+{
+	_cleanup_free_ char *diag = NULL;
+	struct mp_config *cfg = NULL;
+	int r;
+
+	reload_starting(d);
+	r = daemon_config_load(d->config_file, d->config_dir, &cfg, &diag);
+	return reload_apply(d, r, cfg, diag, ret_summary);
+}
+
+/* ---- off the loop ---- */
+
+struct reload_waiter {
+	reload_done_t done;
+	void *userdata;
+};
+
+/**
+ * struct reload_job - one read of the config files on a devio worker.
+ * @file, @dir: copies of the daemon's, for the worker.
+ * @r, @cfg, @diag: daemon_config_load()'s answer.
+ * @waiters: who gets the summary.
+ */
+struct reload_job {
+	struct devio_req io;
+	char *file, *dir;
+	int r;
+	struct mp_config *cfg;
+	char *diag;
+	struct reload_waiter *waiters;
+	size_t nr_waiters;
+};
+
+/* The read in flight, and the waiters of the one after it (asked for during the read). */
+static struct reload_job *reload_running;
+static struct reload_waiter *reload_next;
+static size_t reload_nr_next;
+
+static void reload_job_free(struct reload_job *j)
+{
+	if (!j)
+		return;
+	free(j->file);
+	free(j->dir);
+	free(j->diag);
+	free(j->waiters);
+	free(j);
+}
+
+static void reload_run(struct devio_req *io)
+{
+	struct reload_job *j = container_of(io, struct reload_job, io);
+
+	j->r = daemon_config_load(j->file, j->dir, &j->cfg, &j->diag);
+}
+
+static int reload_submit(struct daemon *d, struct reload_waiter *waiters, size_t n);
+
+static void reload_done(struct devio_req *io)
+{
+	struct reload_job *j = container_of(io, struct reload_job, io);
+	struct daemon *d = io->daemon;
+	char *summary = NULL;
+	int r;
+
+	reload_running = NULL;
+	r = reload_apply(d, j->r, j->cfg, j->diag, &summary);
+	for (size_t i = 0; i < j->nr_waiters; i++) {
+		char *copy = summary ? strdup(summary) : NULL;
+
+		j->waiters[i].done(j->waiters[i].userdata, r, copy);
+	}
+	free(summary);
+	reload_job_free(j);
+	if (reload_nr_next) {
+		struct reload_waiter *w = TAKE_PTR(reload_next);
+		size_t n = reload_nr_next;
+
+		reload_nr_next = 0;
+		if (reload_submit(d, w, n) < 0) {
+			for (size_t i = 0; i < n; i++)
+				w[i].done(w[i].userdata, -ENOMEM, NULL);
+			free(w);
+		}
+	}
+}
+
+/* Start a read for @waiters (taken on success). */
+static int reload_submit(struct daemon *d, struct reload_waiter *waiters, size_t n)
+{
+	struct reload_job *j = calloc(1, sizeof(*j));
+
+	if (!j || !(j->file = strdup(d->config_file)) || (d->config_dir && !(j->dir = strdup(d->config_dir)))) {
+		reload_job_free(j);
+		return -ENOMEM;
+	}
+	j->waiters = waiters;
+	j->nr_waiters = n;
+	j->io.run = reload_run;
+	j->io.done = reload_done;
+	j->io.host = DEVIO_NO_HOST;
+	reload_running = j;
+	reload_starting(d);
+	devio_submit(d, &j->io);
+	return 0;
+}
+
+/* A reload with no one to tell: SIGHUP. The summary was logged. */
+static void reload_done_quietly(void *userdata, int result, char *summary)
+{
+	free(summary);
+}
+
+int daemon_reload_config_async(struct daemon *d, reload_done_t done, void *userdata)
+{
+	struct reload_waiter w = { done ? done : reload_done_quietly, userdata }, *v;
+
+	if (reload_running) {
+		/* the files may have changed after that read began: read them again after it */
+		v = realloc(reload_next, (reload_nr_next + 1) * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		reload_next = v;
+		reload_next[reload_nr_next++] = w;
+		return 0;
+	}
+	v = malloc(sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	*v = w;
+	if (reload_submit(d, v, 1) < 0) {
+		free(v);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void daemon_reload_cancel(struct daemon *d)
+{
+	/* the worker's read is left to finish; its job is never completed (devio_stop()) */
+	if (reload_running) {
+		for (size_t i = 0; i < reload_running->nr_waiters; i++)
+			reload_running->waiters[i].done(reload_running->waiters[i].userdata, -ECANCELED, NULL);
+		reload_running->nr_waiters = 0;
+		reload_running = NULL;
+	}
+	for (size_t i = 0; i < reload_nr_next; i++)
+		reload_next[i].done(reload_next[i].userdata, -ECANCELED, NULL);
+	free(reload_next);
+	reload_next = NULL;
+	reload_nr_next = 0;
 }

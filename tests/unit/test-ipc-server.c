@@ -121,11 +121,15 @@ int commands_render_read(char **argv, int argc, bool json, char **ret_body)
 	return *ret_body ? 0 : -ENOMEM;
 }
 
-/* On the loop. "slow-exit" keeps it busy for 200 ms and then stops it, as `shutdown` does. */
-int commands_execute(struct daemon *d, char **argv, int argc, bool json, char **ret_body)
+/* On the loop. "reconfigure" answers later, as the daemon's does; "slow-exit" keeps it busy for 200 ms and then stops it, as `shutdown` does. */
+int commands_execute_async(struct daemon *d, char **argv, int argc, bool json, char **ret_body,
+			   command_done_t done, void *ctx)
 {
 	if (argc == 1 && streq(argv[0], "reconfigure")) {
+		/* as the daemon's: answered through done(), here before the call returns */
 		atomic_fetch_add(&reconfigures, 1);
+		done(ctx, 0, strdup("ok"));
+		return -EINPROGRESS;
 	} else if (argc == 2 && streq(argv[0], "failover")) {
 		usleep(5000);
 	} else if (argc == 1 && streq(argv[0], "slow-exit")) {

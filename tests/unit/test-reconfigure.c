@@ -12,6 +12,7 @@
 
 #include "../../mpathd/clock.h"
 #include "../../mpathd/daemon.h"
+#include "../../mpathd/devio.h"
 #include "../../mpathd/checker.h"
 #include "../../mpathd/map.h"
 #include "../../mpathd/path.h"
@@ -74,6 +75,28 @@ void map_settings_set(struct mpmap *m, const struct mp_map_settings *s)
 void map_schedule_reload(struct daemon *d, struct mpmap *m)
 {
 	fx.reloads[map_index(m)]++;
+}
+
+/* The devio pool: requests wait here until the test runs them (as a worker, then the loop). */
+static struct devio_req *devio_waiting[4];
+static size_t devio_nr;
+
+void devio_submit(struct daemon *d, struct devio_req *req)
+{
+	assert_true(devio_nr < 4);
+	req->daemon = d;
+	devio_waiting[devio_nr++] = req;
+}
+
+static void devio_run_one(void)
+{
+	struct devio_req *req;
+
+	assert_true(devio_nr > 0);
+	req = devio_waiting[0];
+	memmove(devio_waiting, devio_waiting + 1, --devio_nr * sizeof(*devio_waiting));
+	req->run(req);
+	req->done(req);
 }
 
 const char *map_policy_name(const struct mpmap *m)
@@ -365,6 +388,63 @@ static void test_missing_file_is_an_empty_config(void **state)
 	assert_reloads(1, 1, 1);
 }
 
+/* The async reload: the files are read by a devio request, never by the caller. */
+struct answer {
+	int calls, result;
+	char *summary;
+};
+
+static void on_answer(void *userdata, int result, char *summary)
+{
+	struct answer *a = userdata;
+
+	a->calls++;
+	a->result = result;
+	free(a->summary);
+	a->summary = summary;
+}
+
+static void test_async_reads_off_the_loop(void **state)
+{
+	struct answer first = { 0 }, second = { 0 }, third = { 0 };
+
+	write_conf("defaults {\n\tno_path_retry 7\n}\n");
+	assert_int_equal(daemon_reload_config_async(&fx.d, on_answer, &first), 0);
+	/* nothing read or applied yet: the request waits for a worker */
+	assert_int_equal(devio_nr, 1);
+	assert_int_equal(first.calls, 0);
+	assert_reloads(0, 0, 0);
+	/* asked again while the first read runs: both wait, and the second reads again */
+	assert_int_equal(daemon_reload_config_async(&fx.d, on_answer, &second), 0);
+	assert_int_equal(daemon_reload_config_async(&fx.d, on_answer, &third), 0);
+	assert_int_equal(devio_nr, 1);
+	devio_run_one();
+	assert_int_equal(first.calls, 1);
+	assert_int_equal(first.result, 0);
+	assert_non_null(strstr(first.summary, "no_path_retry: 12 -> 7"));
+	assert_string_equal(fx.maps[0].settings.key[MP_KEY_NO_PATH_RETRY].text, "7");
+	/* the waiters' read is submitted once the first ends; the file changed meanwhile */
+	assert_int_equal(second.calls, 0);
+	assert_int_equal(devio_nr, 1);
+	write_conf("defaults {\n\tno_path_retry 9\n}\n");
+	devio_run_one();
+	assert_int_equal(second.calls, 1);
+	assert_int_equal(third.calls, 1);
+	assert_non_null(strstr(second.summary, "no_path_retry: 7 -> 9"));
+	assert_string_equal(third.summary, second.summary);
+	assert_string_equal(fx.maps[0].settings.key[MP_KEY_NO_PATH_RETRY].text, "9");
+	free(first.summary);
+	free(second.summary);
+	free(third.summary);
+	/* at stop, a reload still reading is answered -ECANCELED */
+	memset(&first, 0, sizeof(first));
+	assert_int_equal(daemon_reload_config_async(&fx.d, on_answer, &first), 0);
+	daemon_reload_cancel(&fx.d);
+	assert_int_equal(first.calls, 1);
+	assert_int_equal(first.result, -ECANCELED);
+	devio_nr = 0;
+}
+
 static void test_config_text_follows(void **state)
 {
 	_cleanup_free_ char *summary = reload(
@@ -393,6 +473,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_errors_keep_the_running_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_missing_file_is_an_empty_config, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_text_follows, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_async_reads_off_the_loop, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -138,6 +138,38 @@ static bool passthrough_allowed(char *const *words, int nr_words)
 	return !streq(words[1], "map") || nr_words >= 3;
 }
 
+/*
+ * The request line. Words travel separated by single spaces, so an argument with blanks in it
+ * (`show paths format "%d %w"`, as scripts call multipathd) is sent as the words it holds.
+ */
+static int join_words(char **words, int nr_words, char **ret)
+{
+	_cleanup_free_ char **split = NULL;
+	_cleanup_free_ char *copy = NULL;
+	size_t total = 0;
+	int n = 0;
+
+	for (int i = 0; i < nr_words; i++)
+		total += strlen(words[i]) + 1;
+	split = calloc(total + 1, sizeof(*split));
+	copy = malloc(total + 1);
+	if (!split || !copy)
+		return -ENOMEM;
+	for (int i = 0, off = 0; i < nr_words; i++) {
+		char *w = copy + off, *save = NULL, *tok;
+
+		strcpy(w, words[i]);
+		off += (int)strlen(words[i]) + 1;
+		if (!strpbrk(w, " \t")) {
+			split[n++] = w;
+			continue;
+		}
+		for (tok = strtok_r(w, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save))
+			split[n++] = tok;
+	}
+	return mp_ipc_join(split, n, ret);
+}
+
 /* Fill @ret from @words, which were checked or passed through. */
 static int request_from_words(char **words, int nr_words, bool json, const struct command *cmd,
 			      int arg, struct mpath_request *ret)
@@ -150,7 +182,7 @@ static int request_from_words(char **words, int nr_words, bool json, const struc
 		words[arg] = (char *)strip_dev(saved);
 	if (json)
 		words[nr_words++] = (char *)"--json";
-	r = mp_ipc_join(words, nr_words, &line);
+	r = join_words(words, nr_words, &line);
 	if (json)
 		words[--nr_words] = NULL;
 	if (r < 0) {

@@ -356,7 +356,16 @@ int mp_hwhandler_select(const int *tpgs, const char *const *dh_state, size_t n, 
 static bool paths_match(const struct mp_pg_path *a, const struct mp_pg_path *b,
 			enum mp_pg_match match)
 {
-	return match == MP_PG_BY_TPG ? a->tpg == b->tpg : a->prio == b->prio;
+	switch (match) {
+	case MP_PG_BY_TPG:
+		return a->tpg == b->tpg;
+	case MP_PG_EACH:
+		return false;
+	case MP_PG_ALL:
+		return true;
+	default:
+		return a->prio == b->prio;
+	}
 }
 
 /* group_by_match() over the paths @only selects (all when @only is NULL); returns the next group number. */

@@ -340,10 +340,14 @@ struct mp_pg_path {
  * @MP_PG_BY_PRIO: equal priority (group_by_prio).
  * @MP_PG_BY_TPG: equal target port group (group_by_tpg: new in multipath-tools 0.9.6,
  *	not in 0.9.4; the grouping itself is the same algorithm).
+ * @MP_PG_EACH: none: a group per path (failover); the groups are still sorted.
+ * @MP_PG_ALL: all: one group (multibus).
  */
 enum mp_pg_match {
 	MP_PG_BY_PRIO,
 	MP_PG_BY_TPG,
+	MP_PG_EACH,
+	MP_PG_ALL,
 };
 
 /**

@@ -65,11 +65,8 @@ static int group_paths(const struct mpath_sel_map *map, size_t *order, unsigned 
 	for (size_t i = 0; i < n; i++)
 		order[i] = i;
 	qsort_r(order, n, sizeof(*order), path_cmp, (void *)map);
-	if (pgp != MP_PGP_GROUP_BY_PRIO && pgp != MP_PGP_GROUP_BY_TPG) {
-		for (size_t i = 0; i < n; i++)
-			group[order[i]] = pgp == MP_PGP_FAILOVER ? (unsigned)i : 0;
-		return pgp == MP_PGP_FAILOVER ? (int)n : n > 0;
-	}
+	if (n == 0)
+		return 0;
 	pg = calloc(n ? n : 1, sizeof(*pg));
 	by_order = calloc(n ? n : 1, sizeof(*by_order));
 	if (!pg || !by_order)
@@ -79,7 +76,10 @@ static int group_paths(const struct mpath_sel_map *map, size_t *order, unsigned 
 
 		pg[i] = (struct mp_pg_path){ .prio = p->prio, .tpg = p->tpg, .enabled = p->usable };
 	}
-	nr = mp_pg_group(pg, n, pgp == MP_PGP_GROUP_BY_PRIO ? MP_PG_BY_PRIO : MP_PG_BY_TPG, false, by_order);
+	/* every policy's groups are sorted by priority, as multipath-tools sorts them (failover too) */
+	nr = mp_pg_group(pg, n, pgp == MP_PGP_GROUP_BY_PRIO ? MP_PG_BY_PRIO :
+				pgp == MP_PGP_GROUP_BY_TPG ? MP_PG_BY_TPG :
+				pgp == MP_PGP_FAILOVER ? MP_PG_EACH : MP_PG_ALL, false, by_order);
 	for (size_t i = 0; nr >= 0 && i < n; i++)
 		group[order[i]] = by_order[i];
 	return nr;

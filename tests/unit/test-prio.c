@@ -362,6 +362,19 @@ static void test_group_by_prio(void **state)
 	assert_int_equal(mp_pg_group(p, 5, MP_PG_BY_PRIO, false, NULL), -EINVAL);
 }
 
+/* failover and multibus: a group per path, or one; the groups sorted by priority all the same. */
+static void test_group_each_and_all(void **state)
+{
+	struct mp_pg_path p[] = {
+		{ .prio = 1, .enabled = true }, { .prio = 50, .enabled = true },
+		{ .prio = 10, .enabled = true }, { .prio = 50, .enabled = false },
+	};
+
+	/* highest priority first; equal ones keep path order; a disabled path counts 0 */
+	assert_groups(p, 4, MP_PG_EACH, false, 4, (const unsigned[]) { 2, 0, 1, 3 });
+	assert_groups(p, 4, MP_PG_ALL, false, 1, (const unsigned[]) { 0, 0, 0, 0 });
+}
+
 static void test_group_by_tpg_average(void **state)
 {
 	struct mp_pg_path p[] = {
@@ -451,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_group_by_prio),
 		cmocka_unit_test(test_group_by_tpg_average),
 		cmocka_unit_test(test_group_marginal),
+		cmocka_unit_test(test_group_each_and_all),
 		cmocka_unit_test(test_best_group),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

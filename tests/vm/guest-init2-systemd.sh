@@ -10,6 +10,11 @@ U=/etc/systemd/system
 mkdir -p "/lib/modules/$(uname -r)" /etc/multipath
 mount --bind "$MPVM_MODULES" "/lib/modules/$(uname -r)"
 rm -f /etc/multipath.conf /etc/multipath/wwids /etc/multipath/bindings
+# The host root may carry a container marker; in the VM systemd must see a VM (units with
+# ConditionVirtualization=!container, mpathd's among them, would not start).
+rm -f /.dockerenv /run/.containerenv
+# systemd-tmpfiles empties /tmp at boot (tmp.conf: "D /tmp"), and the scenario may live there
+mkdir -p /etc/tmpfiles.d && : > /etc/tmpfiles.d/tmp.conf
 echo "$MPVM_HOSTNAME" > /etc/hostname
 for u in multipathd.service multipathd.socket iscsid.service iscsid.socket open-iscsi.service \
 	 lvm2-monitor.service lvm2-lvmpolld.socket dm-event.socket dm-event.service \
@@ -17,7 +22,7 @@ for u in multipathd.service multipathd.socket iscsid.service iscsid.socket open-
 	 ssh.service ssh.socket networking.service systemd-networkd.service apt-daily.timer \
 	 apt-daily-upgrade.timer e2scrub_all.timer fstrim.timer man-db.timer logrotate.timer \
 	 systemd-tmpfiles-clean.timer docker.service docker.socket containerd.service \
-	 systemd-remount-fs.service systemd-firstboot.service; do
+	 systemd-remount-fs.service systemd-firstboot.service tmp.mount; do
 	ln -sf /dev/null "$U/$u"
 done
 cat > "$U/mpvm.target" <<UNIT

@@ -2,6 +2,7 @@
 /* Semantic comparison of multipath tables, knowing how dm-mpath 6.1 normalizes what it prints back. */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -207,15 +208,28 @@ static bool group_equal(const struct mp_table_group *a, const struct mp_table_gr
 	 * The same paths with the same arguments, in any order: the order within a group only
 	 * decides where a path selector starts, and two daemons list paths in their own order.
 	 */
-	for (size_t i = 0; i < a->nr_paths; i++) {
-		const struct mp_table_path *pa = &a->paths[i], *pb = NULL;
+	/*
+	 * Each of b's paths matches one of a's at most: a device listed twice (the parser takes
+	 * it) pairs up by its arguments too.
+	 */
+	_cleanup_free_ bool *used = calloc(b->nr_paths ? b->nr_paths : 1, sizeof(*used));
 
-		for (size_t k = 0; k < b->nr_paths && !pb; k++)
-			if (dev_equal(pa->dev, b->paths[k].dev))
-				pb = &b->paths[k];
-		if (!pb)
-			return false;
-		if (rules ? !rules->path_args_equal(pa->args, pb->args) : !mp_strv_equal(pa->args, pb->args))
+	if (!used)
+		return false;
+	for (size_t i = 0; i < a->nr_paths; i++) {
+		const struct mp_table_path *pa = &a->paths[i];
+		bool found = false;
+
+		for (size_t k = 0; k < b->nr_paths && !found; k++) {
+			const struct mp_table_path *pb = &b->paths[k];
+
+			found = !used[k] && dev_equal(pa->dev, pb->dev) &&
+				(rules ? rules->path_args_equal(pa->args, pb->args)
+				       : mp_strv_equal(pa->args, pb->args));
+			if (found)
+				used[k] = true;
+		}
+		if (!found)
 			return false;
 	}
 	return true;

@@ -33,7 +33,7 @@ static void write_all(int fd, const uint8_t *buf, size_t len)
 static void fuzz_words(const char *req)
 {
 	char **argv = NULL, *joined = NULL;
-	int argc = 0, r = mp_ipc_split(req, &argv, &argc);
+	int argc = 0, r = mp_ipc_split(req, strlen(req), &argv, &argc);
 	size_t len = strlen(req);
 
 	fuzz_assert(r == 0 || r == -EINVAL);

@@ -280,6 +280,10 @@ static void test_equal_differences(void **state)
 	assert_false(tables_equal("0 0 1 1 my-sel 1 a 1 1 8:16 x", "0 0 1 1 my-sel 1 b 1 1 8:16 x", 0));
 	assert_false(tables_equal("0 0 1 1 my-sel 0 1 1 8:16 x", "0 0 1 1 my-sel 0 1 1 8:16 y", 0));
 	assert_false(tables_equal("0 0 1 1 my-sel 0 1 0 8:16", "0 0 1 1 my-sel 0 1 1 8:16 1", 0));
+	/* A device listed twice with other arguments equals itself (found by the fuzzer). */
+	const char *twice = "0 0 1 1 my-sel 0 2 1 8:16 a 8:16 b";
+	assert_true(tables_equal(twice, twice, MP_TABLE_EQ_INITIAL_GROUP));
+	assert_false(tables_equal(twice, "0 0 1 1 my-sel 0 2 1 8:16 a 8:16 a", 0));
 }
 
 static void test_status_parse(void **state)

@@ -46,14 +46,18 @@ case $fuzz_rc in
 *) echo "fuzz: failed (exit $fuzz_rc)"; u_fail=$(( u_fail + 1 )) ;;
 esac
 
+# Every scenario runs once: the sanitizer subset (below) with the sanitized build only, the
+# rest with the plain build. MPATH_SCENARIOS names the plain-build ones instead.
+ASAN_SCENARIOS=${MPATH_ASAN_SCENARIOS-mpathd-scsi-debug mpathd-reload mpathd-iscsi-events}
+if [ -n "${MPATH_SCENARIOS:-}" ]; then plain=$MPATH_SCENARIOS
+else plain=$(tests/vm/vmtest names | grep -vxF -f <(printf '%s\n' $ASAN_SCENARIOS) | tr '\n' ' '); fi
 vm_out=$(mktemp)
-tests/vm/vmtest run "${MPATH_SCENARIOS:-all}" 2>&1 | tee "$vm_out" | grep --line-buffered -E '^(===|  NOT OK|failed scenarios|scenarios:|\[run-vm\])'
+tests/vm/vmtest run $plain 2>&1 | tee "$vm_out" | grep --line-buffered -E '^(===|  NOT OK|failed scenarios|scenarios:|\[run-vm\])'
 s_pass=$(awk '/^scenarios:/ { print $2 }' "$vm_out")
 s_fail=$(awk '/^scenarios:/ { print $4 }' "$vm_out")
 
 # The sanitizer subset: the daemon's output is checked for reports (fx_mpathd_reap_all), and
 # UBSan halts on its first finding, so either one fails the scenario.
-ASAN_SCENARIOS=${MPATH_ASAN_SCENARIOS-mpathd-scsi-debug mpathd-reload mpathd-iscsi-events}
 if [ -n "$ASAN_SCENARIOS" ]; then
 	echo "=== with AddressSanitizer and UBSan ($ASAN_BUILD): $ASAN_SCENARIOS"
 	MPATH_BUILD=$ASAN_BUILD tests/vm/vmtest run $ASAN_SCENARIOS 2>&1 | tee "$vm_out" |

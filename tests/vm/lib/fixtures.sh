@@ -130,9 +130,17 @@ fx_lio_backstore() {
 	local name=$1 mb=$2 vendor=${3:-} product=${4:-} serial=${5:-}
 	local d=$FX_CFS/core/fileio_0/$name
 	fx_lio_modules || return 1
+	local backing=/run/fx-lio/$name.img
 	mkdir -p /run/fx-lio && truncate -s "${mb}M" "/run/fx-lio/$name.img"
 	mkdir -p "$d" || return 1
-	echo "fd_dev_name=/run/fx-lio/$name.img,fd_dev_size=$((mb * 1048576))" > "$d/control"
+	# FX_LIO_LOOP=1: through a loop device, so the volume can grow (fx_lio_resize); fileio
+	# reads a block device's size live, a regular file's only at creation
+	if [ "${FX_LIO_LOOP:-0}" = 1 ]; then
+		modprobe loop
+		backing=$(losetup -f --show "/run/fx-lio/$name.img") || return 1
+		echo "$backing" > "/run/fx-lio/$name.loop"
+	fi
+	echo "fd_dev_name=$backing,fd_dev_size=$((mb * 1048576))" > "$d/control"
 	echo 1 > "$d/enable" || return 1
 	# Without a unit serial LIO reports no NAA designator (targetcli always sets one).
 	[ -n "$serial" ] || serial=$(echo "$name-$(cat /proc/sys/kernel/random/uuid)" | md5sum | cut -c1-32)
@@ -142,6 +150,10 @@ fx_lio_backstore() {
 	true
 }
 fx_lio_dev() { echo "$FX_CFS/core/fileio_0/$1"; }
+# fx_lio_resize NAME SIZE_MB: grow a volume made with FX_LIO_LOOP=1; initiators must rescan
+fx_lio_resize() {
+	truncate -s "$2M" "/run/fx-lio/$1.img" && losetup -c "$(cat "/run/fx-lio/$1.loop")"
+}
 # fx_lio_alua_group VOL NAME ID: an ALUA target port group on the volume
 fx_lio_alua_group() {
 	local d; d=$(fx_lio_dev "$1")/alua/$2
@@ -269,7 +281,7 @@ fx_eql_lba_map() {	# fx_eql_lba_map MEMBERS SECTORS: the lba_map text
 	done
 }
 fx_eql_volume() {	# fx_eql_volume V MEMBERS SIZE_MB: backstore, ALUA groups and referrals
-	local v=$1 m=$2 mb=$3 g
+	local v=$1 m=$2 mb=${FX_EQL_MB[$1]:-$3} g	# FX_EQL_MB[V]: volume V's own size
 	fx_lio_backstore "eqlvol$v" "$mb" EQLOGIC 100E-00 "6090a0$(printf '%02x' "$v")eqlsim$(printf '%04d' "$v")" || return 1
 	for g in $(seq 1 "$m"); do fx_lio_alua_group "eqlvol$v" "member$g" $((10 + g)) || return 1; done
 	fx_eql_lba_map "$m" $((mb * 2048)) > "/run/fx-lio/eqlvol$v.lbamap"
@@ -293,6 +305,37 @@ fx_eql_group() {
 	done
 	FX_EQL_MEMBERS=$m FX_EQL_LINKS=$links FX_EQL_VOLS=$vols
 	fx_log "EqualLogic group: $m members, $vols volumes, $links links"
+}
+# fx_eql_add_member G: member G joins the group: its portals on every link and, for every
+# volume, its target port group; the referrals map then spreads each volume over G members.
+# Log in to it with fx_eql_login_member G.
+fx_eql_add_member() {
+	local g=$1 v n iqn
+	for n in $(seq 1 "$FX_EQL_LINKS"); do ip -n "$FX_NS" addr add "10.10.$n.$((10 + g))/24" dev "tveth$n" || return 1; done
+	for v in $(seq 1 "$FX_EQL_VOLS"); do
+		iqn=$FX_TGT_PREFIX:eql-vol$v
+		fx_lio_alua_group "eqlvol$v" "member$g" $((10 + g)) || return 1
+		fx_lio_iscsi_tpg "$iqn" "$g" "eqlvol$v" "member$g" || return 1
+		for n in $(seq 1 "$FX_EQL_LINKS"); do fx_lio_portal_add "$iqn" "$g" "10.10.$n.$((10 + g))" || return 1; done
+		fx_lio_tpg_enable "$iqn" "$g" || return 1
+	done
+	FX_EQL_MEMBERS=$g
+	fx_log "EqualLogic group: member $g added"
+}
+fx_eql_login_member() {
+	local g=$1 v n
+	for v in $(seq 1 "$FX_EQL_VOLS"); do
+		for n in $(seq 1 "$FX_EQL_LINKS"); do
+			fx_iscsi_login "$FX_TGT_PREFIX:eql-vol$v" "10.10.$n.$((10 + g))" "if$n" || return 1
+		done
+	done
+	udevadm settle --timeout=60
+}
+# fx_eql_remap V SIZE_MB: rewrite volume V's referrals for the current members and owner rule
+# (LIO takes the map in one write: each write() replaces it, so never write it line by line)
+fx_eql_remap() {
+	fx_eql_lba_map "$FX_EQL_MEMBERS" $(($2 * 2048)) > "/run/fx-lio/eqlvol$1.lbamap" &&
+		cat "/run/fx-lio/eqlvol$1.lbamap" > "$(fx_lio_dev "eqlvol$1")/lba_map"
 }
 # Log in to every member portal of every volume, through every link's iface.
 fx_eql_login_all() {
@@ -343,12 +386,21 @@ fx_fio_start() {
 		--iodepth=8 --time_based --runtime="$secs" --size="${FX_FIO_SIZE:-32m}" \
 		--verify=crc32c --verify_backlog=128 --verify_fatal=1 --exitall_on_error \
 		--output="/tmp/fio-$name.out" "$@" >/dev/null 2>"/tmp/fio-$name.err" &
-	eval "FX_FIO_PID_$name=$!"
+	eval "FX_FIO_PID_$name=$! FX_FIO_END_$name=$(( $(date +%s) + secs + ${FX_FIO_GRACE:-120} ))"
 }
 fx_fio_running() { local pid; eval "pid=\$FX_FIO_PID_$1"; kill -0 "$pid" 2>/dev/null; }
+# fx_fio_wait NAME: fio's result; a fio still running FX_FIO_GRACE (120) s after its runtime is
+# hung in I/O: the maps' state is printed and fio is killed, so the scenario fails, not times out.
 fx_fio_wait() {
-	local pid rc=0
-	eval "pid=\$FX_FIO_PID_$1"
+	local pid end rc=0
+	eval "pid=\$FX_FIO_PID_$1 end=\$FX_FIO_END_$1"
+	while kill -0 "$pid" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do sleep 1; done
+	if kill -0 "$pid" 2>/dev/null; then
+		fx_log "fio $1 is hung in I/O; the dm devices:"
+		{ dmsetup info -c; dmsetup status --noflush; } 2>&1 | head -n 80 >&2
+		kill -9 "$pid" 2>/dev/null; sleep 2
+		kill -0 "$pid" 2>/dev/null && return 1
+	fi
 	wait "$pid" || rc=$?
 	if [ $rc != 0 ] || grep -q 'err=[ ]*[1-9]' "/tmp/fio-$1.out"; then
 		fx_log "fio $1 failed (rc $rc)"; cat "/tmp/fio-$1.err" "/tmp/fio-$1.out" | tail -n 20 >&2
@@ -451,6 +503,11 @@ fx_mpathd_reap_all() {
 	if [ -s /tmp/mpathd.log ]; then
 		check "no sanitizer report in the daemon's output" \
 			bash -c "! grep -E 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' /tmp/mpathd.log"
+		if grep -qE 'ERROR: (Address|Leak|Thread)Sanitizer|runtime error:' /tmp/mpathd.log; then
+			# The report, with only the project's own frames, so a leak is seen where it starts.
+			grep -E 'Sanitizer|runtime error|leak of|#[0-9]+ .* \.\./(libmpath|mpathd|selectors|iscsi-session|cli)/' \
+				/tmp/mpathd.log | head -n 400 >&2
+		fi
 	fi
 }
 fx_mpathd_stop() {

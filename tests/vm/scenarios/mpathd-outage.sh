@@ -37,6 +37,10 @@ $FX_SDEBUG_NO_ALUA"
 }
 fx_mpathd_start "$(conf tur)" || fx_die "mpathd did not start"
 check "4 maps: 3 scsi_debug LUNs and the LIO volume" wait_for 60 fx_eq 4 fx_count fx_dm_maps
+if [ "$(fx_dm_maps | wc -l)" != 4 ]; then	# what the daemon saw, to tell why
+	fx_mpath show paths; dmsetup ls; grep -vE 'show |answered' /tmp/mpathd.log | tail -n 60
+	wait_for 60 fx_eq 4 fx_count fx_dm_maps; echo "  $(fx_dm_maps | wc -l) maps after 60 s more"
+fi
 H=$(fx_map_of "$h1")
 S=()
 for d in $(fx_sdebug_disks); do m=$(fx_map_of "$d"); [[ " ${S[*]} " == *" $m "* ]] || S+=("$m"); done
@@ -66,7 +70,15 @@ hang_scsi_debug() {
 	done
 	sleep 3
 }
-release_scsi_debug() { fx_sdebug_set delay 1; }
+# scsi_debug refuses a new delay (EBUSY) while any command is queued, and the checkers keep one
+# test in flight on every sick path; offline devices take no new command, so the queue drains
+release_scsi_debug() {
+	local d
+	for d in $(fx_sdebug_disks); do fx_path_offline "$d"; done
+	wait_for 60 bash -c "echo 1 > /sys/bus/pseudo/drivers/scsi_debug/delay" 2>/dev/null ||
+		fx_log "scsi_debug kept its delay"
+	for d in $(fx_sdebug_disks); do fx_path_running "$d"; done
+}
 
 for checker in tur directio; do
 	if [ "$checker" = directio ]; then
@@ -94,14 +106,14 @@ done
 # One sick map cannot stall others: reloads queued on 3 maps whose every command hangs.
 hang_scsi_debug
 conf directio "round-robin 0" > /tmp/mpathd.conf
-timeout 60 "$FX_MPATH" reconfigure > /tmp/reconf.out 2>&1 &
+timeout 60 "$FX_MPATH" reconfigure > /tmp/reconf.out 2>&1 & reconf=$!
 sleep 2
 fail_and_return "3 sick maps reloading"
 release_scsi_debug
 for i in 0 1 2; do fx_fio_wait "sick$i" >/dev/null 2>&1; done
 check "the sick maps are reloaded once their paths answer (round-robin)" \
 	wait_for 90 bash -c "for m in ${S[*]}; do dmsetup table \$m | grep -q 'round-robin 0' || exit 1; done"
-wait
+wait "$reconf"	# (a bare wait would wait for the daemon too)
 
 # Carrier lost with no I/O running: only the rtnetlink event can fail the path this fast.
 t0=$(fx_now_ms)
@@ -124,7 +136,8 @@ done
 udevadm settle --timeout=60
 r1=$(fx_iscsi_dev if1 "$IQN2"); r2=$(fx_iscsi_dev if2 "$IQN2")
 rt2=$(fx_devt "$r2")
-check "a map over $r1 and $r2 (volume rvol)" wait_for 30 bash -c "[ -n \"\$(fx_map_of $r1)\" ] && [ \"\$(fx_map_of $r1)\" = \"\$(fx_map_of $r2)\" ]"
+same_map() { local a b; a=$(fx_map_of "$1"); b=$(fx_map_of "$2"); [ -n "$a" ] && [ "$a" = "$b" ]; }
+check "a map over $r1 and $r2 (volume rvol)" wait_for 30 same_map "$r1" "$r2"
 R=$(fx_map_of "$r1")
 check "both paths of $R active" wait_for 20 fx_eq "A A" fx_dm_path_states "$R"
 FX_FIO_SIZE=16m fx_fio_start remap "/dev/mapper/$R" 60

@@ -40,7 +40,9 @@ printf '%s\n' "$CONF" > /etc/multipath.conf
 multipathd_up() {
 	fx_multipath_tools_rules on
 	multipathd -d -s > /tmp/multipathd.log 2>&1 & MPD_PID=$!
-	wait_for 60 bash -c "multipathd show daemon 2>/dev/null | grep -q running"
+	# `show daemon` answers "pid N idle" or "pid N running"
+	wait_for 60 bash -c "multipathd show daemon 2>/dev/null | grep -qE 'pid [0-9]+ (idle|running)'" ||
+		{ multipathd show daemon; tail -n 20 /tmp/multipathd.log; return 1; }
 }
 multipathd_down() { kill "$MPD_PID"; wait "$MPD_PID" 2>/dev/null; fx_multipath_tools_rules off; }
 maps_named() { for m in $(fx_dm_maps); do echo "$m $(dmsetup info -c --noheadings -o uuid "$m")"; done | sort; }

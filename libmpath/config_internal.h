@@ -89,6 +89,7 @@ struct mp_item {
 	char *desc;		/* blacklist criteria: the reason text */
 	struct mp_failover_prio fprio;
 	struct mp_portal portal;
+	struct mp_iscsi_exclude exclude;
 };
 
 struct mp_section {
@@ -112,11 +113,11 @@ struct mp_config {
 	struct mp_section *builtin;		/* the built-in hardware table */
 	char **files;
 	size_t n_files;
+	struct mp_iscsi_settings iscsi;		/* lists below, built by cfg_finalize() */
 	const char **iscsi_nics;
-	size_t n_iscsi_nics;
-	struct mp_portal *iscsi_portals;
-	size_t n_iscsi_portals;
-	const char *iscsi_heartbeat;
+	struct mp_portal *iscsi_discovery;
+	struct mp_iscsi_exclude *iscsi_excludes;
+	const char **iscsi_volumes;
 };
 
 /* The parse state of one file. */
@@ -212,6 +213,10 @@ int cfg_parse_ifname(struct cfg_parser *p, const struct cfg_keyword *kw, const c
 		     struct mp_item *item);
 int cfg_parse_portal(struct cfg_parser *p, const struct cfg_keyword *kw, const char *text,
 		     struct mp_item *item);
+int cfg_parse_exclude(struct cfg_parser *p, const struct cfg_keyword *kw, const char *text,
+		      struct mp_item *item);
+int cfg_parse_target_name(struct cfg_parser *p, const struct cfg_keyword *kw, const char *text,
+			  struct mp_item *item);
 int cfg_parse_failover_prio(struct cfg_parser *p, const struct cfg_keyword *kw,
 			    const char *text, struct mp_item *item);
 int cfg_parse_deprecated(struct cfg_parser *p, const struct cfg_keyword *kw, const char *text,

@@ -70,6 +70,41 @@ static bool daemon_absent(int r)
 	return r == -ENOENT || r == -ECONNREFUSED;
 }
 
+/*
+ * `iscsi check` answered "check N started": ask for the findings of run N until they are
+ * there (the daemon answers -EAGAIN meanwhile), within the timeout.
+ */
+static int wait_check(const struct mpath_args *a, int fd, const char *started)
+{
+	unsigned long long run;
+	char line[96];
+	int r, status, waited = 0;
+
+	if (sscanf(started, "check %llu", &run) != 1) {
+		fprintf(stderr, "mpath: unexpected reply: %s\n", started);
+		return MPATH_EXIT_ERROR;
+	}
+	snprintf(line, sizeof(line), "show iscsi check %llu%s", run, a->json ? " --json" : "");
+	for (;;) {
+		_cleanup_free_ char *body = NULL;
+
+		r = mp_ipc_request(fd, line, a->timeout_ms, &status, &body);
+		if (r < 0)
+			return report_ipc_error(r, a);
+		if (status != -EAGAIN) {
+			if (status < 0)
+				return report_daemon_error(status, body);
+			print_body(stdout, body);
+			return MPATH_EXIT_OK;
+		}
+		if ((unsigned)(waited += 100) >= a->timeout_ms) {
+			fprintf(stderr, "mpath: check %llu did not finish within %u ms\n", run, a->timeout_ms);
+			return MPATH_EXIT_TIMEOUT;
+		}
+		usleep(100000);
+	}
+}
+
 static int run_request(const struct mpath_args *a, const struct mpath_request *req)
 {
 	_cleanup_close_ int fd = -1;
@@ -91,6 +126,8 @@ static int run_request(const struct mpath_args *a, const struct mpath_request *r
 		return report_ipc_error(r, a);
 	if (status < 0)
 		return report_daemon_error(status, body);
+	if (req->wait_check)
+		return wait_check(a, fd, body);
 	print_body(stdout, body);
 	return MPATH_EXIT_OK;
 }

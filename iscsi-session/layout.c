@@ -202,7 +202,7 @@ static int plan_add(struct fill *f, size_t v, size_t m, size_t n)
 		f->cap = cap;
 	}
 	s = &plan->sessions[plan->n_sessions++];
-	*s = (struct layout_session) { .port = p->port, .volume = v, .member = m };
+	*s = (struct layout_session) { .port = p->port, .tpgt = mem->tpgt, .volume = v, .member = m };
 	snprintf(s->target, sizeof(s->target), "%s", in->volumes[v].target);
 	snprintf(s->addr, sizeof(s->addr), "%s", p->addr);
 	snprintf(s->nic, sizeof(s->nic), "%s", in->nics[n].name);

@@ -82,6 +82,8 @@ struct layout_nic {
  * @target: the volume.
  * @addr, @port: the portal it logs in to.
  * @nic: the NIC its iface is bound to.
+ * @tpgt: the member's portal group tag (plans; -1 when unknown). It is not part of a
+ *        session's identity, but open-iscsi files node records under it.
  * @volume, @member: indexes into the input's volumes and that volume's members
  *                   (plans only; ignored in hints).
  */
@@ -90,6 +92,7 @@ struct layout_session {
 	char addr[ISESS_ADDR_MAX];
 	unsigned port;
 	char nic[ISESS_NIC_MAX];
+	int tpgt;
 	size_t volume, member;
 };
 

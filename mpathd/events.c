@@ -11,6 +11,7 @@
 
 #include "daemon.h"
 #include "dm.h"
+#include "iscsi_manager.h"
 #include "log.h"
 #include "util.h"
 
@@ -125,7 +126,8 @@ static int on_dm_event(sd_event_source *s, int fd, uint32_t revents, void *userd
 	return 0;
 }
 
-/* A link that comes up may bring paths back: test its failed paths at once. */
+/* A link that comes up may bring paths back: test its failed paths at once. One that lost its
+ * carrier fails the iSCSI paths bound to it at once (iscsi_link_message()). */
 static int on_rtnl(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct daemon *d = userdata;
@@ -137,6 +139,7 @@ static int on_rtnl(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		for (struct nlmsghdr *h = (void *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
 			struct ifinfomsg *ifi = NLMSG_DATA(h);
 
+			iscsi_link_message(d, h);
 			if (h->nlmsg_type == RTM_NEWLINK && (ifi->ifi_flags & IFF_RUNNING))
 				up = true;
 		}

@@ -16,6 +16,7 @@
 #include "checker.h"
 #include "daemon.h"
 #include "dm.h"
+#include "iscsi_manager.h"
 #include "log.h"
 #include "mpath-config.h"
 #include "selectors.h"
@@ -224,10 +225,12 @@ static int daemon_run(struct daemon *d, const char *socket_path, const char *sel
 	if ((r = ipc_server_start(d, socket_path)) < 0)
 		return log_err_errno(r, "control socket %s", socket_path);
 	daemon_publish_now(d);
+	iscsi_manager_start(d);
 	sd_notify(0, "READY=1");
 	daemon_notify_status(d);
 	log_info("started: %zu paths, %zu maps", d->nr_paths, d->nr_maps);
 	r = sd_event_loop(d->event);
+	iscsi_manager_stop(d);
 	ipc_server_stop(d);
 	events_stop(d);
 	for (size_t i = 0; i < d->nr_paths; i++)

@@ -7,6 +7,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "daemon.h"
+#include "iscsi_manager.h"
 #include "log.h"
 #include "selectors.h"
 #include "strbuf.h"
@@ -218,6 +219,8 @@ int daemon_reload_config(struct daemon *d, char **ret_summary)
 		if (r < 0)
 			strbuf_printf(&sb, "configuration not applied, the running one stays: %s\n",
 				      strerror(-r));
+		else
+			iscsi_manager_reconfigure(d);
 		if (d->polling_usec != poll || d->checker_timeout_usec != tmo)
 			strbuf_printf(&sb, "daemon: polling_interval %" PRIu64 " s, checker_timeout %" PRIu64 " s\n",
 				      d->polling_usec / 1000000, d->checker_timeout_usec / 1000000);

@@ -89,7 +89,8 @@ FX_FIO_SIZE=16m fx_fio_start shrink "/dev/mapper/$m1" 60
 fx_san_volume_hide 3
 check "volume 3 has no session left" wait_for 90 fx_eq 0 per_target 3
 check "12 sessions: 6 for each of volumes 1 and 2" fx_eq 12 fx_san_sessions
-check "its node records are gone too" bash -c "! iscsiadm -m node 2>/dev/null | grep -q 'eql-vol3\$'"
+vol3_records() { iscsiadm -m node 2>/dev/null | grep -c 'eql-vol3$'; }
+check "its node records are gone too" wait_for 30 fx_eq 0 vol3_records
 
 echo "== member 3 leaves: its sessions are logged out"
 fx_san_member_hide 3

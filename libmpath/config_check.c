@@ -233,6 +233,26 @@ static int build_iscsi(struct cfg_parser *p, struct mp_config *cfg)
 	return 0;
 }
 
+/* The session limits act through the session manager only: without an iscsi section, say so. */
+static void check_session_limits(struct cfg_parser *p, const struct mp_section *sec)
+{
+	if (!sec)
+		return;
+	for (size_t i = 0; i < sec->n_items; i++) {
+		const struct mp_item *it = &sec->items[i];
+		char what[160];
+
+		if (it->kw->key != MP_KEY_MEMBERSESSIONS && it->kw->key != MP_KEY_VOLUMESESSIONS &&
+		    it->kw->key != MP_KEY_TOTALSESSIONS)
+			continue;
+		snprintf(what, sizeof(what), "%s: ignored: there is no iscsi section, so no session manager runs",
+			 it->kw->name);
+		warn_at(p, it->file, it->line, what);
+	}
+	for (size_t i = 0; i < sec->n_children; i++)
+		check_session_limits(p, sec->children[i]);
+}
+
 int cfg_finalize(struct cfg_parser *p)
 {
 	struct mp_config *cfg = p->cfg;
@@ -245,5 +265,9 @@ int cfg_finalize(struct cfg_parser *p)
 	    check_multipaths(p, cfg->top[CFG_SEC_MULTIPATHS]) < 0 || build_iscsi(p, cfg) < 0)
 		r = -ENOMEM;
 	check_polling(p, cfg->top[CFG_SEC_DEFAULTS]);
+	if (r == 0 && !cfg->iscsi.present)
+		for (size_t i = 0; i < CFG_SEC_TOP_COUNT; i++)
+			if (i != CFG_SEC_ISCSI)
+				check_session_limits(p, cfg->top[i]);
 	return r < 0 || p->oom ? -ENOMEM : 0;
 }

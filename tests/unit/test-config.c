@@ -1192,6 +1192,28 @@ static void test_iscsi_checks(void **state)
 		"multipath.conf:1: warning: the iscsi section has no discovery address: the session manager does nothing\n");
 }
 
+/* The session limits act through the session manager: without an iscsi section they warn. */
+static void test_session_limits_without_iscsi(void **state)
+{
+	_cleanup_free_ char *msgs = parse_messages(
+		"defaults {\n"
+		"	membersessions 3\n"
+		"	totalsessions 128\n"
+		"}\n"
+		"devices {\n"
+		"	device {\n"
+		"		vendor EQLOGIC\n"
+		"		product .*\n"
+		"		volumesessions 4\n"
+		"	}\n"
+		"}\n", 0);
+
+	assert_string_equal(msgs,
+		"multipath.conf:2: warning: membersessions: ignored: there is no iscsi section, so no session manager runs\n"
+		"multipath.conf:3: warning: totalsessions: ignored: there is no iscsi section, so no session manager runs\n"
+		"multipath.conf:9: warning: volumesessions: ignored: there is no iscsi section, so no session manager runs\n");
+}
+
 /* Every keyword of the iscsi section reaches mp_config_iscsi(); "portal" is the old name of discovery. */
 static void test_iscsi_settings(void **state)
 {
@@ -1549,6 +1571,7 @@ int main(void)
 		cmocka_unit_test(test_failover_priority),
 		cmocka_unit_test(test_failover_priority_duplicate),
 		cmocka_unit_test(test_iscsi_checks),
+		cmocka_unit_test(test_session_limits_without_iscsi),
 		cmocka_unit_test(test_iscsi_settings),
 		cmocka_unit_test(test_portal_parse),
 		cmocka_unit_test(test_map_settings_print),

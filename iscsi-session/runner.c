@@ -209,6 +209,11 @@ static int on_child(sd_event_source *s, const siginfo_t *si, void *userdata)
 {
 	struct run_job *job = userdata;
 
+	if (!job) {
+		/* a child of a freed runner, killed and now gone: sd-event has reaped it */
+		sd_event_source_disable_unref(s);
+		return 0;
+	}
 	job->exited = true;
 	if (si->si_code == CLD_EXITED)
 		job->status = si->si_status;
@@ -378,6 +383,28 @@ int runner_new(sd_event *event, unsigned max_running, struct runner **ret)
 	return 0;
 }
 
+/*
+ * A killed child may not die at once (a process in uninterruptible sleep dies when its
+ * system call returns): rather than wait for it here, on the loop, its child source is left
+ * to the loop, which reaps it when it dies and then frees the source.
+ */
+static void job_orphan(struct run_job *job)
+{
+	sd_event_source *s = job->child_source;
+
+	kill(-job->pid, SIGKILL);
+	kill(job->pid, SIGKILL);
+	if (job->exited || !s)
+		return;
+	if (waitpid(job->pid, NULL, WNOHANG) == job->pid)
+		return;		/* already dead: reaped now */
+	sd_event_source_set_userdata(s, NULL);
+	if (sd_event_source_set_floating(s, true) < 0)
+		return;		/* the source goes with the job; the zombie waits for the daemon's exit */
+	sd_event_source_unref(s);
+	job->child_source = NULL;
+}
+
 struct runner *runner_free(struct runner *r)
 {
 	if (!r)
@@ -386,11 +413,7 @@ struct runner *runner_free(struct runner *r)
 		struct run_job *job = r->running;
 
 		r->running = job->next;
-		kill(-job->pid, SIGKILL);
-		kill(job->pid, SIGKILL);
-		/* sd-event reaps nothing once the source is gone: do it here, SIGKILL is quick */
-		if (!job->exited)
-			waitpid(job->pid, NULL, 0);
+		job_orphan(job);
 		job_free(job);
 	}
 	while (r->queue) {

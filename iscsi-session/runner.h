@@ -52,7 +52,8 @@ int runner_new(sd_event *event, unsigned max_running, struct runner **ret);
 
 /**
  * runner_free() - kill every child still running (their callbacks do not run) and free
- * the runner. Accepts NULL; returns NULL.
+ * the runner, without waiting: a child that has not died yet is reaped by the loop later.
+ * Accepts NULL; returns NULL.
  */
 struct runner *runner_free(struct runner *r);
 

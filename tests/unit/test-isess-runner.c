@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Unit tests of the child-process runner (iscsi-session/runner.c) on a real sd-event loop. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <cmocka.h>
 
@@ -197,6 +199,38 @@ static void test_redaction(void **state)
 	sd_event_unref(e);
 }
 
+/* Freeing the runner kills its children without waiting for them; the loop reaps them. */
+static void test_free_leaves_reaping_to_loop(void **state)
+{
+	sd_event *e = NULL;
+	struct runner *r = NULL;
+	struct answer a = { 0 };
+	char *argv[] = { "sleep", "30", NULL };
+	uint64_t t0;
+	int left = 0;
+
+	assert_int_equal(sd_event_new(&e), 0);
+	assert_int_equal(runner_new(e, 1, &r), 0);
+	assert_int_equal(runner_run(r, argv, 10000000, on_done, &a, NULL), 0);
+	for (int i = 0; i < 50 && !runner_running(r); i++)
+		assert_true(sd_event_run(e, 20000) >= 0);
+	assert_int_equal(runner_running(r), 1);
+	t0 = mono();
+	runner_free(r);
+	assert_true(mono() - t0 < 100000);
+	assert_false(a.done);	/* no callback after free */
+	for (int i = 0; i < 100; i++) {
+		assert_true(sd_event_run(e, 20000) >= 0);
+		errno = 0;
+		left = waitpid(-1, NULL, WNOHANG);
+		if (left < 0 && errno == ECHILD)
+			break;
+	}
+	assert_int_equal(left, -1);
+	assert_int_equal(errno, ECHILD);
+	sd_event_unref(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -206,6 +240,7 @@ int main(void)
 		cmocka_unit_test(test_queue_limit),
 		cmocka_unit_test(test_spawn_failure_and_cancel),
 		cmocka_unit_test(test_redaction),
+		cmocka_unit_test(test_free_leaves_reaping_to_loop),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

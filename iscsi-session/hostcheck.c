@@ -374,10 +374,13 @@ static void pings_start(struct hostcheck *h)
 				ping_add(h, nic->name, s->addr, 1500);
 		}
 	}
-	for (size_t i = 0; i < h->n_pings; i++)
-		if (ping_send(h, &h->pings[i]) < 0)
+	for (size_t i = 0; i < h->n_pings; i++) {
+		int r = ping_send(h, &h->pings[i]);
+
+		if (r < 0)
 			log_debug("iscsi: MTU ping %s -> %s (%u): %s", h->pings[i].nic, h->pings[i].addr,
-				  h->pings[i].size, strerror(errno));
+				  h->pings[i].size, strerror(-r));
+	}
 }
 
 static const struct dfping *ping_find(const struct hostcheck *h, const char *nic, const char *addr, unsigned size)
@@ -388,20 +391,38 @@ static const struct dfping *ping_find(const struct hostcheck *h, const char *nic
 	return NULL;
 }
 
+/* A larger ping of the same NIC and portal than @p, if any: it carries the verdict. */
+static const struct dfping *ping_larger(const struct hostcheck *h, const struct dfping *p)
+{
+	for (size_t i = 0; i < h->n_pings; i++)
+		if (h->pings[i].size > p->size && streq(h->pings[i].nic, p->nic) && streq(h->pings[i].addr, p->addr))
+			return &h->pings[i];
+	return NULL;
+}
+
+/*
+ * Each NIC and portal pinged at its MTU (and at 1500 when that is larger) gives one verdict:
+ * the large ping unanswered and the 1500 one answered is a path that does not carry the MTU;
+ * both unanswered is a portal that does not answer at all. Lowering the NIC is offered as
+ * the fix only when the iscsi section sets no mtu: otherwise the section asks for that MTU,
+ * and the path has to be fixed instead.
+ */
 static void mtu_verdicts(struct hostcheck *h)
 {
 	for (size_t i = 0; i < h->n_pings; i++) {
 		const struct dfping *p = &h->pings[i], *small;
 		char fix[96];
 
-		if (p->answered || (p->size == 1500 && ping_find(h, p->nic, p->addr, 9000)))
+		if (p->answered || ping_larger(h, p))
 			continue;
 		small = p->size > 1500 ? ping_find(h, p->nic, p->addr, 1500) : NULL;
 		if (small && small->answered) {
 			snprintf(fix, sizeof(fix), "ip link set dev %s mtu 1500", p->nic);
-			finding_add(h, fix, "%s -> %s: a don't-fragment ping of %u bytes (MTU %u) gets no answer, one of 1500 does: the path does not carry MTU %u (fix the switch or target, or lower the NIC)",
-				    p->nic, p->addr, p->size - 28, p->size, p->size);
-		} else if (!ping_find(h, p->nic, p->addr, 9000) || p->size > 1500) {
+			finding_add(h, h->m->cfg->mtu ? NULL : fix,
+				    "%s -> %s: a don't-fragment ping of %u bytes (MTU %u) gets no answer, one of 1500 does: the path does not carry MTU %u (fix the switch or target%s)",
+				    p->nic, p->addr, p->size - 28, p->size, p->size,
+				    h->m->cfg->mtu ? ", or lower mtu in the iscsi section" : ", or lower the NIC");
+		} else {
 			finding_add(h, NULL, "%s -> %s: no answer to a don't-fragment ping of %u bytes (MTU %u)", p->nic,
 				    p->addr, p->size - 28, p->size);
 		}
@@ -417,8 +438,12 @@ static void checks_sync(struct hostcheck *h)
 	_cleanup_free_ struct nl_route *routes = NULL;
 	size_t n_rules = 0, n_routes = 0;
 
-	if (nl_rules(&rules, &n_rules) < 0 || nl_routes(&routes, &n_routes) < 0)
-		finding_add(h, NULL, "cannot read the routing rules and tables: %s", strerror(errno));
+	int r = nl_rules(&rules, &n_rules);
+
+	if (r >= 0)
+		r = nl_routes(&routes, &n_routes);
+	if (r < 0)
+		finding_add(h, NULL, "cannot read the routing rules and tables: %s", strerror(-r));
 	for (size_t i = 0; i < m->n_nics; i++) {
 		const struct mgr_nic *nic = &m->nics[i];
 

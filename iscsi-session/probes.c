@@ -300,6 +300,7 @@ static void psock_close(struct psock *s)
 static struct psock *psock_want(struct probes *p, const char *nic, bool heartbeat)
 {
 	struct psock *s = psock_find(p, nic, heartbeat), *more;
+	int r;
 
 	if (s) {
 		s->keep = true;
@@ -312,8 +313,9 @@ static struct psock *psock_want(struct probes *p, const char *nic, bool heartbea
 	s = &p->socks[p->n_socks];
 	*s = (struct psock) { .heartbeat = heartbeat, .fd = -1, .keep = true };
 	snprintf(s->nic, sizeof(s->nic), "%s", nic);
-	if (psock_open(p, s) < 0) {
-		log_warn("iscsi: cannot open an ICMP socket on %s: %s; no probes there", nic, strerror(errno));
+	r = psock_open(p, s);
+	if (r < 0) {
+		log_warn_errno(r, "iscsi: cannot open an ICMP socket on %s; no probes there", nic);
 		return NULL;
 	}
 	p->n_socks++;

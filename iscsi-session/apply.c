@@ -6,6 +6,7 @@
  * processes; nothing here waits for one.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -408,7 +409,8 @@ static void iface_done(const struct run_result *res, void *userdata)
 {
 	struct op *op = userdata;
 	struct isess *m = op->m;
-	struct mgr_nic *nic = op->index < m->n_nics ? &m->nics[op->index] : NULL;
+	/* by name: a reconfigure may have rebuilt the NIC list meanwhile */
+	struct mgr_nic *nic = mgr_nic_find(m, op->node.nic);
 	struct iscsiadm_cmd cmd;
 
 	op->job = NULL;
@@ -447,7 +449,7 @@ void apply_ifaces(struct isess *m)
 		op = mgr_op_new(m, OP_IFACE);
 		if (!op)
 			return;
-		op->index = i;
+		snprintf(op->node.nic, sizeof(op->node.nic), "%s", nic->name);
 		nic->iface_busy = true;
 		if (iscsiadm_iface_new(&cmd, m->cfg->iscsiadm, nic->iface) < 0 ||
 		    mgr_op_run(op, cmd.argv, ISESS_ADM_TIMEOUT_USEC, iface_done) < 0) {

@@ -105,14 +105,43 @@ static bool member_in(const struct layout_volume *v, const struct layout_member 
 	return false;
 }
 
-/* Log what moved between @old and @new; the targets @old had and @new lacks become m->gone. */
+static bool target_has_session(const struct isess *m, const char *target)
+{
+	for (size_t i = 0; i < m->n_sessions; i++)
+		if (m->sessions[i].nic[0] && streq(m->sessions[i].target, target))
+			return true;
+	return false;
+}
+
+/*
+ * The targets the group dropped stay in m->gone while the manager still has sessions of
+ * them, so that a logout that failed or outlasted a discovery interval is still allowed to
+ * take a removed volume's last session; a target the group offers again leaves the list.
+ */
+static void gone_update(struct isess *m, const struct group *old, const struct group *new)
+{
+	char **prev = m->gone;
+	size_t n_prev = m->n_gone;
+
+	m->n_gone = 0;
+	m->gone = calloc(n_prev + old->n_volumes + 1, sizeof(*m->gone));
+	for (size_t i = 0; i < n_prev; i++) {
+		if (m->gone && !group_volume(new, prev[i]) && !group_volume(old, prev[i]) &&
+		    target_has_session(m, prev[i]))
+			m->gone[m->n_gone++] = prev[i];
+		else
+			free(prev[i]);
+	}
+	free(prev);
+	for (size_t v = 0; m->gone && v < old->n_volumes; v++)
+		if (!group_volume(new, old->volumes[v].target) && (m->gone[m->n_gone] = strdup(old->volumes[v].target)))
+			m->n_gone++;
+}
+
+/* Log what moved between @old and @new, and which targets are gone (gone_update()). */
 static void group_diff(struct isess *m, const struct group *old, const struct group *new)
 {
-	for (size_t i = 0; i < m->n_gone; i++)
-		free(m->gone[i]);
-	m->n_gone = 0;
-	free(m->gone);
-	m->gone = calloc(old->n_volumes ? old->n_volumes : 1, sizeof(*m->gone));
+	gone_update(m, old, new);
 	for (size_t v = 0; v < new->n_volumes; v++) {
 		const struct layout_volume *nv = &new->volumes[v], *ov = group_volume(old, nv->target);
 
@@ -132,8 +161,6 @@ static void group_diff(struct isess *m, const struct group *old, const struct gr
 		if (group_volume(new, old->volumes[v].target))
 			continue;
 		mgr_change(m, "volume %s removed from the group", old->volumes[v].target);
-		if (m->gone)
-			m->gone[m->n_gone++] = strdup(old->volumes[v].target);
 	}
 }
 

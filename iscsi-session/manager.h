@@ -56,9 +56,9 @@ enum op_kind { OP_DISCOVERY, OP_IFACE, OP_LOGIN, OP_LOGOUT, OP_RELOGIN };
 struct op {
 	struct isess *m;
 	enum op_kind kind;
-	struct layout_session node;	/* login, logout, relogin: its node (target, portal, NIC) */
+	struct layout_session node;	/* login, logout, relogin: its node (target, portal, NIC); iface: its NIC */
 	unsigned sid;			/* logout, relogin: the session */
-	size_t index;			/* discovery: which address; iface: which NIC */
+	size_t index;			/* discovery: which attempt */
 	int step;
 	struct run_job *job;
 	uint64_t started;

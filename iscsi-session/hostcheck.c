@@ -19,6 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "icmp.h"
 #include "json.h"
 #include "log.h"
 #include "manager.h"
@@ -257,20 +258,6 @@ static void check_mtu_config(struct hostcheck *h, const struct mgr_nic *nic)
 	finding_add(h, fix, "%s: MTU %u, but the iscsi section expects %u", nic->name, nic->info.mtu, h->m->cfg->mtu);
 }
 
-static uint16_t checksum(const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	uint32_t sum = 0;
-
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
-
 static int on_ping_reply(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct dfping *p = userdata;
@@ -295,29 +282,27 @@ static int on_ping_reply(sd_event_source *s, int fd, uint32_t revents, void *use
 
 static int ping_send(struct hostcheck *h, struct dfping *p)
 {
-	struct icmp_filter filter = { .data = ~(1U << ICMP_ECHOREPLY) };
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	int pmtu = IP_PMTUDISC_PROBE;
 	size_t len = p->size - 20;	/* the ICMP part: header and MTU - 28 bytes of payload */
 	_cleanup_free_ uint8_t *pkt = calloc(1, len);
 	struct icmphdr *icmp = (void *)pkt;
+	int r;
 
-	if (!pkt || inet_pton(AF_INET, p->addr, &sa.sin_addr) != 1)
+	if (!pkt)
+		return -ENOMEM;
+	if (inet_pton(AF_INET, p->addr, &sa.sin_addr) != 1)
 		return -EINVAL;
-	p->fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
+	p->fd = icmp_socket_open(p->nic, true);
 	if (p->fd < 0)
-		return -errno;
-	if (setsockopt(p->fd, SOL_SOCKET, SO_BINDTODEVICE, p->nic, strlen(p->nic) + 1) < 0 ||
-	    setsockopt(p->fd, SOL_RAW, ICMP_FILTER, &filter, sizeof(filter)) < 0 ||
-	    setsockopt(p->fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu, sizeof(pmtu)) < 0)
-		return -errno;
+		return p->fd;
 	p->seq = ++h->seq;
 	icmp->type = ICMP_ECHO;
 	icmp->un.echo.id = htons((uint16_t)(getpid() ^ 0x4d54));
 	icmp->un.echo.sequence = htons(p->seq);
-	icmp->checksum = checksum(pkt, len);
-	if (sd_event_add_io(h->m->event, &p->io, p->fd, EPOLLIN, on_ping_reply, p) < 0)
-		return -ENOMEM;
+	icmp->checksum = icmp_checksum(pkt, len);
+	r = sd_event_add_io(h->m->event, &p->io, p->fd, EPOLLIN, on_ping_reply, p);
+	if (r < 0)
+		return r;
 	if (sendto(p->fd, pkt, len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		return -errno;
 	return 0;

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "icmp.h"
 #include "log.h"
 #include "manager.h"
 #include "util.h"
@@ -62,20 +63,6 @@ struct echo_payload {
 	uint64_t sent_usec;
 	char pad[24];
 };
-
-static uint16_t checksum(const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	uint32_t sum = 0;
-
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)(p[len - 1] << 8);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
 
 static struct psock *psock_find(struct probes *p, const char *nic, bool heartbeat)
 {
@@ -219,7 +206,7 @@ static void echo_send(struct probes *p, struct psock *s, struct target *t)
 	pkt.h.un.echo.id = htons(p->ident);
 	pkt.h.un.echo.sequence = htons(t->seq);
 	pkt.pl.sent_usec = isess_now();
-	pkt.h.checksum = checksum(&pkt, sizeof(pkt));
+	pkt.h.checksum = icmp_checksum(&pkt, sizeof(pkt));
 	if (sendto(s->fd, &pkt, sizeof(pkt), MSG_DONTWAIT, (const struct sockaddr *)&t->sa, sizeof(t->sa)) < 0)
 		log_debug("iscsi: probe %s -> %s: %s", s->nic, t->addr, strerror(errno));
 }
@@ -265,18 +252,11 @@ static int on_tick(sd_event_source *src, uint64_t usec, void *userdata)
 
 static int psock_open(struct probes *p, struct psock *s)
 {
-	struct icmp_filter filter = { .data = ~(1U << ICMP_ECHOREPLY) };
-	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_ICMP);
+	int fd = icmp_socket_open(s->nic, false);
 	int r;
 
 	if (fd < 0)
-		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, s->nic, strlen(s->nic) + 1) < 0 ||
-	    setsockopt(fd, SOL_RAW, ICMP_FILTER, &filter, sizeof(filter)) < 0) {
-		r = -errno;
-		close(fd);
-		return r;
-	}
+		return fd;
 	r = sd_event_add_io(p->m->event, &s->io, fd, EPOLLIN, on_readable, p);
 	if (r < 0) {
 		close(fd);

@@ -159,16 +159,19 @@ static void login_step(struct op *op)
 	}
 }
 
-static bool login_record_ready(const struct isess *m, const struct layout_session *node)
+static bool login_record_ready(const struct isess *m, const struct records_nodes *records,
+			       const struct layout_session *node)
 {
 	char iface[ISCSIADM_IFACE_MAX];
 	struct iscsiadm_node n;
 
 	node_args(m, node, &n, iface, sizeof(iface));
-	return records_node_ready(&n, m->cfg->login_timeout_s, m->cfg->have_chap ? m->cfg->chap.username : NULL);
+	return records_node_ready(records, &n, m->cfg->login_timeout_s,
+				  m->cfg->have_chap ? m->cfg->chap.username : NULL);
 }
 
-static void login_start(struct isess *m, const struct layout_session *node)
+/* Log in to @node; @records are the node records as this pass read them (NULL: none known). */
+static void login_start(struct isess *m, const struct records_nodes *records, const struct layout_session *node)
 {
 	struct backoff *b = backoff_find(m, node);
 	struct op *op;
@@ -181,7 +184,7 @@ static void login_start(struct isess *m, const struct layout_session *node)
 	if (!op)
 		return;
 	op->node = *node;
-	if (login_record_ready(m, node))
+	if (login_record_ready(m, records, node))
 		op->step = 2;	/* straight to the login */
 	log_debug("iscsi: logging in to %s at %s:%u via %s%s", node->target, node->addr, node->port, node->nic,
 		  op->step ? " (its node record is ready)" : "");
@@ -553,6 +556,7 @@ static int reconcile_run(struct isess *m, struct reconcile_action **ret, size_t 
 void apply_reconcile(struct isess *m)
 {
 	_cleanup_free_ struct reconcile_action *acts = NULL;
+	struct records_nodes *records = NULL;
 	size_t n = 0;
 
 	free(m->sessions);
@@ -567,7 +571,10 @@ void apply_reconcile(struct isess *m)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (acts[i].kind == RECONCILE_LOGIN) {
-			login_start(m, &m->plan.sessions[acts[i].index]);
+			/* the node records are read once a pass, and only when a login needs them */
+			if (!records && records_nodes_read(&records) < 0)
+				records = NULL;
+			login_start(m, records, &m->plan.sessions[acts[i].index]);
 		} else {
 			const struct isess_session *s = isess_session_find(m->sessions, m->n_sessions, acts[i].sid);
 
@@ -575,5 +582,6 @@ void apply_reconcile(struct isess *m)
 				logout_start(m, s, acts[i].why);
 		}
 	}
+	records_nodes_free(records);
 	probes_update(m);
 }

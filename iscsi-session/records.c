@@ -100,33 +100,61 @@ static bool node_is(struct iscsi_node *node, const struct iscsiadm_node *n)
 	       (n->tpgt < 0 || iscsi_node_tpgt_get(node) == n->tpgt);
 }
 
-bool records_node_ready(const struct iscsiadm_node *n, unsigned login_timeout, const char *chap_user)
+struct records_nodes {
+	struct iscsi_context *ctx;
+	struct iscsi_node **nodes;
+	uint32_t count;
+};
+
+int records_nodes_read(struct records_nodes **ret)
 {
-	struct iscsi_context *ctx = context();
-	struct iscsi_node **nodes = NULL;
-	uint32_t count = 0;
+	struct records_nodes *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return -ENOMEM;
+	r->ctx = context();
+	if (!r->ctx) {
+		free(r);
+		return -ENOMEM;
+	}
+	if (iscsi_nodes_get(r->ctx, &r->nodes, &r->count) != LIBISCSI_OK) {
+		r->nodes = NULL;
+		r->count = 0;	/* none readable: every login writes its record */
+	}
+	*ret = r;
+	return 0;
+}
+
+struct records_nodes *records_nodes_free(struct records_nodes *r)
+{
+	if (!r)
+		return NULL;
+	if (r->nodes)
+		iscsi_nodes_free(r->nodes, r->count);
+	iscsi_context_free(r->ctx);
+	free(r);
+	return NULL;
+}
+
+bool records_node_ready(const struct records_nodes *r, const struct iscsiadm_node *n, unsigned login_timeout,
+			const char *chap_user)
+{
 	bool ready = false;
 	char want[96];
 
-	if (!ctx)
-		return false;
-	if (iscsi_nodes_get(ctx, &nodes, &count) == LIBISCSI_OK) {
-		for (uint32_t k = 0; k < count && !ready; k++) {
-			const char *dump;
+	for (uint32_t k = 0; r && k < r->count && !ready; k++) {
+		const char *dump;
 
-			if (!node_is(nodes[k], n))
-				continue;
-			dump = iscsi_node_dump_config(nodes[k], false);
-			snprintf(want, sizeof(want), "node.conn[0].timeo.login_timeout = %u", login_timeout);
-			ready = dump && config_has(dump, "node.startup = manual") && config_has(dump, want);
-			if (ready && chap_user) {
-				snprintf(want, sizeof(want), "node.session.auth.username = %s", chap_user);
-				ready = config_has(dump, want);
-			}
-			free((char *)dump);
+		if (!node_is(r->nodes[k], n))
+			continue;
+		dump = iscsi_node_dump_config(r->nodes[k], false);
+		snprintf(want, sizeof(want), "node.conn[0].timeo.login_timeout = %u", login_timeout);
+		ready = dump && config_has(dump, "node.startup = manual") && config_has(dump, want);
+		if (ready && chap_user) {
+			snprintf(want, sizeof(want), "node.session.auth.username = %s", chap_user);
+			ready = config_has(dump, want);
 		}
-		iscsi_nodes_free(nodes, count);
+		free((char *)dump);
 	}
-	iscsi_context_free(ctx);
 	return ready;
 }

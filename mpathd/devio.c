@@ -73,7 +73,8 @@ static void req_dispatch(struct devio *io, struct devio_host *h, struct devio_re
 {
 	h->running++;
 	req->item = (struct work_item){ .run = req_run, .done = req_done };
-	work_pool_submit(io->pool, &req->item);
+	/* refused only once devio_stop() began: the request goes with the process */
+	(void)work_pool_submit(io->pool, &req->item);
 }
 
 void devio_submit(struct daemon *d, struct devio_req *req)
@@ -86,7 +87,7 @@ void devio_submit(struct daemon *d, struct devio_req *req)
 	if (!h) {
 		log_err("devio: out of memory; running a request without its host's limit");
 		req->item = (struct work_item){ .run = req_run, .done = req_done };
-		work_pool_submit(io->pool, &req->item);
+		(void)work_pool_submit(io->pool, &req->item);
 		return;
 	}
 	if (h->host != DEVIO_NO_HOST && h->running >= DEVIO_HOST_MAX) {

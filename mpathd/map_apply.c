@@ -574,8 +574,11 @@ static void job_submit(struct daemon *d, struct mpmap *m, struct map_job *j)
 	}
 	j->daemon = d;
 	j->item = (struct work_item){ .run = job_run, .done = job_done };
+	if (work_pool_submit(d->jobs, &j->item) < 0) {
+		map_job_free(j);	/* the pool is stopping */
+		return;
+	}
 	m->busy = true;
-	work_pool_submit(d->jobs, &j->item);
 }
 
 /* A job that reads or removes what is loaded: one entry per loaded device, lower first. */

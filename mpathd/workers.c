@@ -113,14 +113,14 @@ static void pool_grow_locked(struct work_pool *p)
 		log_warn("%s workers: all %u threads in use", p->name, p->max_threads);
 }
 
-void work_pool_submit(struct work_pool *p, struct work_item *w)
+int work_pool_submit(struct work_pool *p, struct work_item *w)
 {
 	w->next = NULL;
 	pthread_mutex_lock(&p->lock);
 	if (p->stopping) {
 		/* a done() run by work_pool_stop() asked for more: the process is stopping */
 		pthread_mutex_unlock(&p->lock);
-		return;
+		return -ESHUTDOWN;
 	}
 	if (p->queue_tail)
 		p->queue_tail->next = w;
@@ -132,6 +132,7 @@ void work_pool_submit(struct work_pool *p, struct work_item *w)
 		pool_grow_locked(p);
 	pthread_cond_signal(&p->wake);
 	pthread_mutex_unlock(&p->lock);
+	return 0;
 }
 
 unsigned work_pool_busy(struct work_pool *p)

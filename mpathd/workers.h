@@ -58,8 +58,11 @@ int work_pool_new(sd_event *event, const char *name, unsigned max_threads, struc
  *
  * Never blocks. When the pool is at its maximum with every thread busy, @w waits for the
  * first thread to come free.
+ *
+ * Return: 0, or -ESHUTDOWN once work_pool_stop() began (a done() it ran asked for more):
+ * @w is not queued and stays the caller's to free.
  */
-void work_pool_submit(struct work_pool *p, struct work_item *w);
+int work_pool_submit(struct work_pool *p, struct work_item *w);
 
 /**
  * work_pool_busy() - items queued or running; for status and tests.

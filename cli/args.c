@@ -129,6 +129,8 @@ static int parse_option(struct mpath_args *a, int *i, int argc, char **argv, con
 		return r < 0 ? r : parse_timeout(value, &a->timeout_ms) ?: 1;
 	if (first_word && arg[1] == '-' && arg[2] && !mpath_command_known_verb(first_word))
 		return 0;
+	if (first_word && streq(first_word, "iscsi") && streq(arg, "--fix"))
+		return 0;	/* iscsi check --fix */
 	return usage_error("unknown option '%s'", arg);
 }
 

@@ -40,6 +40,13 @@ static const struct command commands[] = {
 	{ "reconfigure", "reread the configuration", false, false },
 	{ "shutdown", "stop the daemon", false, false },
 	{ "help", "the daemon's list of commands", false, false },
+	{ "iscsi show sessions", "iSCSI session manager: sessions per volume and member", false, false },
+	{ "iscsi show ifaces", "iSCSI session manager: bound NICs, heartbeat, probes", false, false },
+	{ "iscsi show members", "iSCSI session manager: group members and recent changes", false, false },
+	{ "iscsi show check", "iSCSI session manager: the last host check's findings", false, false },
+	{ "iscsi check", "run the host checks now and print the findings", false, false },
+	{ "iscsi check --fix", "apply the fixes, check again and print the findings", false, false },
+	{ "iscsi rebalance", "discover the group again and lay the sessions out anew", false, false },
 };
 
 /*
@@ -175,11 +182,20 @@ static int request_from_words(char **words, int nr_words, bool json, const struc
 			      int arg, struct mpath_request *ret)
 {
 	const char *saved = arg >= 0 ? words[arg] : NULL;
+	bool iscsi_show = nr_words >= 2 && streq(words[0], "iscsi") && streq(words[1], "show");
+	bool iscsi_check = nr_words >= 2 && streq(words[0], "iscsi") && streq(words[1], "check");
 	char *line = NULL;
 	int r;
 
+	if (iscsi_show) {	/* the daemon's read-only commands all start with "show" */
+		words[0] = (char *)"show";
+		words[1] = (char *)"iscsi";
+	}
+
 	if (arg >= 0)
 		words[arg] = (char *)strip_dev(saved);
+	/* "iscsi check" answers "check N started" in plain text; the findings come as asked */
+	json = json && !iscsi_check;
 	if (json)
 		words[nr_words++] = (char *)"--json";
 	r = join_words(words, nr_words, &line);
@@ -197,6 +213,7 @@ static int request_from_words(char **words, int nr_words, bool json, const struc
 		.with_checker = cmd ? cmd->with_checker : true,
 		.json = json,
 		.map_filter = cmd && cmd->topology && arg >= 0 ? words[arg] : NULL,
+		.wait_check = iscsi_check,
 	};
 	return 0;
 }

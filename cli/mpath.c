@@ -79,6 +79,43 @@ static unsigned ms_since(const struct timespec *start)
 	return (unsigned)((now.tv_sec - start->tv_sec) * 1000 + (now.tv_nsec - start->tv_nsec) / 1000000);
 }
 
+/*
+ * `iscsi check` answered "check N started": ask for the findings of run N until they are
+ * there (the daemon answers -EAGAIN meanwhile), within what is left of the timeout.
+ */
+static int wait_check(const struct mpath_args *a, int fd, const char *started, const struct timespec *start)
+{
+	unsigned long long run;
+	char line[96];
+	int r, status;
+	unsigned spent;
+
+	if (sscanf(started, "check %llu", &run) != 1) {
+		fprintf(stderr, "mpath: unexpected reply: %s\n", started);
+		return MPATH_EXIT_ERROR;
+	}
+	snprintf(line, sizeof(line), "show iscsi check %llu%s", run, a->json ? " --json" : "");
+	for (;;) {
+		_cleanup_free_ char *body = NULL;
+
+		spent = ms_since(start);
+		r = mp_ipc_request(fd, line, spent < a->timeout_ms ? a->timeout_ms - spent : 1, &status, &body);
+		if (r < 0)
+			return report_ipc_error(r, a);
+		if (status != -EAGAIN) {
+			if (status < 0)
+				return report_daemon_error(status, body);
+			print_body(stdout, body);
+			return MPATH_EXIT_OK;
+		}
+		if (ms_since(start) + 100 >= a->timeout_ms) {
+			fprintf(stderr, "mpath: check %llu did not finish within %u ms\n", run, a->timeout_ms);
+			return MPATH_EXIT_TIMEOUT;
+		}
+		usleep(100000);
+	}
+}
+
 /* One deadline, --timeout, for the whole exchange: waiting for room in a full backlog included. */
 static int run_request(const struct mpath_args *a, const struct mpath_request *req)
 {
@@ -107,6 +144,8 @@ static int run_request(const struct mpath_args *a, const struct mpath_request *r
 		return report_ipc_error(r, a);
 	if (status < 0)
 		return report_daemon_error(status, body);
+	if (req->wait_check)
+		return wait_check(a, fd, body, &start);
 	print_body(stdout, body);
 	return MPATH_EXIT_OK;
 }

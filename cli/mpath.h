@@ -57,6 +57,7 @@ struct mpath_request {
 	bool with_checker;	/* false for -l / "nocheck" */
 	bool json;
 	const char *map_filter;	/* the MAP of "show topology MAP" or "show map MAP", or NULL */
+	bool wait_check;	/* "iscsi check": the reply names a check run; print its findings */
 };
 
 /**

@@ -82,10 +82,17 @@ enum mp_key {
 	MP_KEY_BL_PROTOCOL,
 	MP_KEY_BL_VENDOR,
 	MP_KEY_BL_PRODUCT,
-	/* iscsi section */
+	/* iscsi section (it also takes membersessions, volumesessions, totalsessions) */
+	MP_KEY_ISCSI_DISCOVERY,
 	MP_KEY_ISCSI_NIC,
 	MP_KEY_ISCSI_HEARTBEAT,
-	MP_KEY_ISCSI_PORTAL,
+	MP_KEY_ISCSI_EXCLUDE,
+	MP_KEY_ISCSI_VOLUME,
+	MP_KEY_ISCSI_CHAP_FILE,
+	MP_KEY_ISCSI_MTU,
+	MP_KEY_ISCSI_PROBE_INTERVAL,
+	MP_KEY_ISCSI_LOGIN_TIMEOUT,
+	MP_KEY_ISCSI_DISCOVERY_INTERVAL,
 	MP_KEY_COUNT
 };
 
@@ -141,6 +148,14 @@ enum mp_log_checker_err { MP_LOG_CHECKER_ERR_ALWAYS, MP_LOG_CHECKER_ERR_ONCE };
 #define MP_TOTALSESSIONS_MIN 64
 #define MP_TOTALSESSIONS_MAX 1024
 #define MP_FAILOVER_PRIORITY_MAX 4000000
+#define MP_ISCSI_MTU_MIN 576
+#define MP_ISCSI_MTU_MAX 65535
+#define MP_ISCSI_PROBE_INTERVAL_MIN 50		/* ms */
+#define MP_ISCSI_PROBE_INTERVAL_MAX 10000
+#define MP_ISCSI_LOGIN_TIMEOUT_MIN 1		/* s */
+#define MP_ISCSI_LOGIN_TIMEOUT_MAX 120
+#define MP_ISCSI_DISCOVERY_INTERVAL_MIN 5	/* s */
+#define MP_ISCSI_DISCOVERY_INTERVAL_MAX 86400
 
 /* ---- diagnostics ---- */
 
@@ -482,25 +497,63 @@ bool mp_config_blacklisted(const struct mp_config *cfg, const struct mp_blacklis
 /* ---- iscsi section ---- */
 
 /**
+ * struct mp_iscsi_exclude - one `exclude` entry of the iscsi section.
+ * @nic: a network interface name, or "" for a subnet.
+ * @family: AF_INET or AF_INET6 for a subnet; 0 for a NIC.
+ * @addr: the subnet's address in canonical text form, host bits cleared.
+ * @prefix: its prefix length (32 or 128 for a single address).
+ */
+struct mp_iscsi_exclude {
+	char nic[16];
+	int family;
+	char addr[46];
+	unsigned prefix;
+};
+
+/**
  * struct mp_iscsi_settings - the iscsi section, for the session manager.
- * @nics: NICs to bind open-iscsi ifaces to, in config order.
+ * @present: the section sets anything; without it the manager leaves iSCSI alone.
+ * @discovery: the group addresses sessions are discovered through (SendTargets),
+ *             in config order; port 0 means 3260.
+ * @n_discovery: their number.
+ * @nics: NICs to bind open-iscsi ifaces to, in config order; none means every
+ *        NIC with an address in a discovery address's subnet.
  * @n_nics: their number.
  * @heartbeat: the interface that keeps the subnet route and pings portals, or NULL.
- * @portals: group or member portals to log in to, in config order.
- * @n_portals: their number.
+ * @excludes: NICs and subnets never used for sessions, in config order.
+ * @n_excludes: their number.
+ * @volumes: target names to log in to; none means every volume discovered.
+ * @n_volumes: their number.
+ * @chap_file: the file with CHAP credentials, or NULL.
+ * @membersessions, @volumesessions, @totalsessions: as set in the section, 0 when not;
+ *        the manager then takes them from the map settings (devices, multipaths,
+ *        defaults) or the compiled-in defaults.
+ * @mtu: the MTU every NIC and path must carry end to end, 0 when not set.
+ * @probe_interval_ms, @login_timeout_s, @discovery_interval_s: 0 when not set.
  */
 struct mp_iscsi_settings {
+	bool present;
+	const struct mp_portal *discovery;
+	size_t n_discovery;
 	const char *const *nics;
 	size_t n_nics;
 	const char *heartbeat;
-	const struct mp_portal *portals;
-	size_t n_portals;
+	const struct mp_iscsi_exclude *excludes;
+	size_t n_excludes;
+	const char *const *volumes;
+	size_t n_volumes;
+	const char *chap_file;
+	unsigned membersessions, volumesessions, totalsessions;
+	unsigned mtu;
+	unsigned probe_interval_ms;
+	unsigned login_timeout_s;
+	unsigned discovery_interval_s;
 };
 
 /**
  * mp_config_iscsi() - the iscsi section of @cfg.
  * @cfg: the config.
- * @ret: receives pointers into @cfg (empty lists when there is no section).
+ * @ret: receives pointers into @cfg (empty lists and zeros when there is no section).
  *
  * Return: 0, or -EINVAL for a NULL argument.
  */

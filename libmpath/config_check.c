@@ -156,9 +156,9 @@ static void check_polling(struct cfg_parser *p, const struct mp_section *defs)
 	error_at(p, max->file, max->line, msg);
 }
 
-static int iscsi_count(const struct mp_section *sec, enum mp_key key)
+static size_t iscsi_count(const struct mp_section *sec, enum mp_key key)
 {
-	int n = 0;
+	size_t n = 0;
 
 	for (size_t i = 0; i < sec->n_items; i++)
 		n += sec->items[i].kw->key == key;
@@ -176,29 +176,81 @@ static void check_iscsi_item(struct cfg_parser *p, const struct mp_section *sec,
 	if (hb && it->kw->key == MP_KEY_ISCSI_NIC && streq(hb->str, it->str))
 		error_at(p, it->file, it->line,
 			 "the heartbeat interface must not also be an iSCSI nic");
+	if (it->kw->key != MP_KEY_ISCSI_EXCLUDE || !it->exclude.nic[0])
+		return;
+	for (size_t j = 0; j < sec->n_items; j++)
+		if (sec->items[j].kw->key == MP_KEY_ISCSI_NIC && streq(sec->items[j].str, it->str))
+			warn_at(p, it->file, it->line, "this nic is also listed as an iSCSI nic; it is not used");
 }
 
+static void iscsi_store(struct mp_config *cfg, const struct mp_item *it)
+{
+	struct mp_iscsi_settings *is = &cfg->iscsi;
+
+	switch (it->kw->key) {
+	case MP_KEY_ISCSI_NIC: cfg->iscsi_nics[is->n_nics++] = it->str; break;
+	case MP_KEY_ISCSI_DISCOVERY: cfg->iscsi_discovery[is->n_discovery++] = it->portal; break;
+	case MP_KEY_ISCSI_EXCLUDE: cfg->iscsi_excludes[is->n_excludes++] = it->exclude; break;
+	case MP_KEY_ISCSI_VOLUME: cfg->iscsi_volumes[is->n_volumes++] = it->str; break;
+	case MP_KEY_ISCSI_HEARTBEAT: is->heartbeat = it->str; break;
+	case MP_KEY_ISCSI_CHAP_FILE: is->chap_file = it->str; break;
+	case MP_KEY_MEMBERSESSIONS: is->membersessions = it->num; break;
+	case MP_KEY_VOLUMESESSIONS: is->volumesessions = it->num; break;
+	case MP_KEY_TOTALSESSIONS: is->totalsessions = it->num; break;
+	case MP_KEY_ISCSI_MTU: is->mtu = it->num; break;
+	case MP_KEY_ISCSI_PROBE_INTERVAL: is->probe_interval_ms = it->num; break;
+	case MP_KEY_ISCSI_LOGIN_TIMEOUT: is->login_timeout_s = it->num; break;
+	case MP_KEY_ISCSI_DISCOVERY_INTERVAL: is->discovery_interval_s = it->num; break;
+	default: break;
+	}
+}
+
+/* The session manager reads the iscsi section through mp_config_iscsi(); its lists live here. */
 static int build_iscsi(struct cfg_parser *p, struct mp_config *cfg)
 {
 	const struct mp_section *sec = cfg->top[CFG_SEC_ISCSI];
-	const struct mp_item *hb = cfg_section_find(sec, MP_KEY_ISCSI_HEARTBEAT);
 
 	cfg->iscsi_nics = calloc(iscsi_count(sec, MP_KEY_ISCSI_NIC) + 1, sizeof(char *));
-	cfg->iscsi_portals = calloc(iscsi_count(sec, MP_KEY_ISCSI_PORTAL) + 1,
-				    sizeof(struct mp_portal));
-	if (!cfg->iscsi_nics || !cfg->iscsi_portals)
+	cfg->iscsi_discovery = calloc(iscsi_count(sec, MP_KEY_ISCSI_DISCOVERY) + 1,
+				      sizeof(struct mp_portal));
+	cfg->iscsi_excludes = calloc(iscsi_count(sec, MP_KEY_ISCSI_EXCLUDE) + 1,
+				     sizeof(struct mp_iscsi_exclude));
+	cfg->iscsi_volumes = calloc(iscsi_count(sec, MP_KEY_ISCSI_VOLUME) + 1, sizeof(char *));
+	if (!cfg->iscsi_nics || !cfg->iscsi_discovery || !cfg->iscsi_excludes || !cfg->iscsi_volumes)
 		return -ENOMEM;
+	cfg->iscsi = (struct mp_iscsi_settings) {
+		.present = sec->n_items > 0,
+		.discovery = cfg->iscsi_discovery, .nics = cfg->iscsi_nics,
+		.excludes = cfg->iscsi_excludes, .volumes = cfg->iscsi_volumes,
+	};
+	for (size_t i = 0; i < sec->n_items; i++) {
+		check_iscsi_item(p, sec, i);
+		iscsi_store(cfg, &sec->items[i]);
+	}
+	if (cfg->iscsi.present && cfg->iscsi.n_discovery == 0)
+		warn_at(p, sec->file, sec->line,
+			"the iscsi section has no discovery address: the session manager does nothing");
+	return 0;
+}
+
+/* The session limits act through the session manager only: without an iscsi section, say so. */
+static void check_session_limits(struct cfg_parser *p, const struct mp_section *sec)
+{
+	if (!sec)
+		return;
 	for (size_t i = 0; i < sec->n_items; i++) {
 		const struct mp_item *it = &sec->items[i];
+		char what[160];
 
-		check_iscsi_item(p, sec, i);
-		if (it->kw->key == MP_KEY_ISCSI_NIC)
-			cfg->iscsi_nics[cfg->n_iscsi_nics++] = it->str;
-		else if (it->kw->key == MP_KEY_ISCSI_PORTAL)
-			cfg->iscsi_portals[cfg->n_iscsi_portals++] = it->portal;
+		if (it->kw->key != MP_KEY_MEMBERSESSIONS && it->kw->key != MP_KEY_VOLUMESESSIONS &&
+		    it->kw->key != MP_KEY_TOTALSESSIONS)
+			continue;
+		snprintf(what, sizeof(what), "%s: ignored: there is no iscsi section, so no session manager runs",
+			 it->kw->name);
+		warn_at(p, it->file, it->line, what);
 	}
-	cfg->iscsi_heartbeat = hb ? hb->str : NULL;
-	return 0;
+	for (size_t i = 0; i < sec->n_children; i++)
+		check_session_limits(p, sec->children[i]);
 }
 
 int cfg_finalize(struct cfg_parser *p)
@@ -213,5 +265,9 @@ int cfg_finalize(struct cfg_parser *p)
 	    check_multipaths(p, cfg->top[CFG_SEC_MULTIPATHS]) < 0 || build_iscsi(p, cfg) < 0)
 		r = -ENOMEM;
 	check_polling(p, cfg->top[CFG_SEC_DEFAULTS]);
+	if (r == 0 && !cfg->iscsi.present)
+		for (size_t i = 0; i < CFG_SEC_TOP_COUNT; i++)
+			if (i != CFG_SEC_ISCSI)
+				check_session_limits(p, cfg->top[i]);
 	return r < 0 || p->oom ? -ENOMEM : 0;
 }

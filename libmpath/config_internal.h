@@ -9,7 +9,8 @@
 
 #include "config.h"
 
-_Static_assert(MP_KEY_COUNT <= 64, "failed_keys needs a wider mask");
+/* struct cfg_parser's failed_keys: one bit per key */
+#define CFG_KEY_MASK_WORDS (((size_t)MP_KEY_COUNT + 63) / 64)
 
 /* Section kinds. The first ones are the top-level singletons. */
 enum cfg_section_kind {
@@ -89,6 +90,7 @@ struct mp_item {
 	char *desc;		/* blacklist criteria: the reason text */
 	struct mp_failover_prio fprio;
 	struct mp_portal portal;
+	struct mp_iscsi_exclude exclude;
 };
 
 struct mp_section {
@@ -112,11 +114,11 @@ struct mp_config {
 	struct mp_section *builtin;		/* the built-in hardware table */
 	char **files;
 	size_t n_files;
+	struct mp_iscsi_settings iscsi;		/* lists below, built by cfg_finalize() */
 	const char **iscsi_nics;
-	size_t n_iscsi_nics;
-	struct mp_portal *iscsi_portals;
-	size_t n_iscsi_portals;
-	const char *iscsi_heartbeat;
+	struct mp_portal *iscsi_discovery;
+	struct mp_iscsi_exclude *iscsi_excludes;
+	const char **iscsi_volumes;
 };
 
 /* The parse state of one file. */
@@ -129,7 +131,7 @@ struct cfg_parser {
 	bool oom;
 	struct mp_section *stack[2];	/* open sections: top level, then subsection */
 	unsigned open_line[2];
-	uint64_t failed_keys[2];	/* keys with invalid values, per open section */
+	uint64_t failed_keys[2][CFG_KEY_MASK_WORDS];	/* keys with invalid values, per open section */
 	unsigned depth;
 	unsigned skip_depth;		/* > 0 while inside an ignored block */
 	const char *pending_section;	/* "name" alone on the previous line */
@@ -214,6 +216,10 @@ int cfg_parse_ifname(struct cfg_parser *p, const struct cfg_keyword *kw, const c
 		     struct mp_item *item);
 int cfg_parse_portal(struct cfg_parser *p, const struct cfg_keyword *kw, const char *text,
 		     struct mp_item *item);
+int cfg_parse_exclude(struct cfg_parser *p, const struct cfg_keyword *kw, const char *text,
+		      struct mp_item *item);
+int cfg_parse_target_name(struct cfg_parser *p, const struct cfg_keyword *kw, const char *text,
+			  struct mp_item *item);
 int cfg_parse_failover_prio(struct cfg_parser *p, const struct cfg_keyword *kw,
 			    const char *text, struct mp_item *item);
 int cfg_parse_deprecated(struct cfg_parser *p, const struct cfg_keyword *kw, const char *text,

@@ -29,7 +29,9 @@ struct mp_config *mp_config_free(struct mp_config *cfg)
 		free(cfg->files[i]);
 	free(cfg->files);
 	free(cfg->iscsi_nics);
-	free(cfg->iscsi_portals);
+	free(cfg->iscsi_discovery);
+	free(cfg->iscsi_excludes);
+	free(cfg->iscsi_volumes);
 	free(cfg);
 	return NULL;
 }

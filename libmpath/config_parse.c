@@ -111,7 +111,7 @@ static int store_value(struct cfg_parser *p, struct mp_section *sec,
 	}
 	r = cfg_parse_value(p, kw, text, &item);
 	if (r == -EINVAL && p->depth)
-		p->failed_keys[p->depth - 1] |= UINT64_C(1) << kw->key;
+		p->failed_keys[p->depth - 1][kw->key / 64] |= UINT64_C(1) << (kw->key % 64);
 	if (r != 0 || kw->key == MP_KEY_COUNT) {
 		cfg_item_release(&item);
 		return r > 0 ? 0 : r;
@@ -295,14 +295,14 @@ static int open_section(struct cfg_parser *p, const struct cfg_token *tok, size_
 		}
 	}
 	p->open_line[p->depth] = p->line;
-	p->failed_keys[p->depth] = 0;
+	memset(p->failed_keys[p->depth], 0, sizeof(p->failed_keys[p->depth]));
 	p->stack[p->depth++] = sec;
 	return 0;
 }
 
 /* The keywords a subsection cannot do without, checked when it closes.
  * A keyword whose value was rejected has had its error already. */
-static void check_complete(struct cfg_parser *p, const struct mp_section *sec, uint64_t failed)
+static void check_complete(struct cfg_parser *p, const struct mp_section *sec, const uint64_t *failed)
 {
 	static const struct {
 		enum cfg_section_kind kind;
@@ -313,14 +313,17 @@ static void check_complete(struct cfg_parser *p, const struct mp_section *sec, u
 		{ CFG_SEC_MULTIPATH, MP_KEY_WWID },
 		{ CFG_SEC_PROTOCOL, MP_KEY_PROTOCOL_TYPE },
 	};
+	bool any_failed = false;
 
+	for (size_t i = 0; i < CFG_KEY_MASK_WORDS; i++)
+		any_failed |= failed[i] != 0;
 	for (size_t i = 0; i < ARRAY_SIZE(required); i++)
 		if (sec->kind == required[i].kind && !cfg_section_find(sec, required[i].key) &&
-		    !(failed & (UINT64_C(1) << required[i].key)))
+		    !(failed[required[i].key / 64] & (UINT64_C(1) << (required[i].key % 64))))
 			cfg_error(p, "%s section has no %s", cfg_section_name(sec->kind),
 				  mp_key_name(required[i].key));
 	if (sec->kind == CFG_SEC_BL_DEVICE && !cfg_section_find(sec, MP_KEY_BL_VENDOR) &&
-	    !cfg_section_find(sec, MP_KEY_BL_PRODUCT) && !failed)
+	    !cfg_section_find(sec, MP_KEY_BL_PRODUCT) && !any_failed)
 		cfg_error(p, "device section has neither vendor nor product");
 }
 

@@ -303,12 +303,6 @@ int mp_config_iscsi(const struct mp_config *cfg, struct mp_iscsi_settings *ret)
 {
 	if (!cfg || !ret)
 		return -EINVAL;
-	*ret = (struct mp_iscsi_settings) {
-		.nics = cfg->iscsi_nics,
-		.n_nics = cfg->n_iscsi_nics,
-		.heartbeat = cfg->iscsi_heartbeat,
-		.portals = cfg->iscsi_portals,
-		.n_portals = cfg->n_iscsi_portals,
-	};
+	*ret = cfg->iscsi;
 	return 0;
 }

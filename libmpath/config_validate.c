@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config_internal.h"
 #include "strbuf.h"
@@ -346,6 +347,97 @@ int cfg_parse_portal(struct cfg_parser *p, const struct cfg_keyword *kw, const c
 	portal_format(&item->portal, buf, sizeof(buf));
 	item->str = strdup(buf);
 	return item->str ? 0 : -ENOMEM;
+}
+
+/* ---- exclude and volume (iscsi section) ---- */
+
+/* Clear the bits of @bin past @prefix; true when any was set. */
+static bool clear_host_bits(unsigned char *bin, size_t len, unsigned prefix)
+{
+	bool had = false;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned keep = prefix >= (i + 1) * 8 ? 8 : prefix > i * 8 ? prefix - i * 8 : 0;
+		unsigned char mask = keep ? (unsigned char)(0xff << (8 - keep)) : 0;
+
+		had |= (bin[i] & ~mask) != 0;
+		bin[i] &= mask;
+	}
+	return had;
+}
+
+/* "ADDR[/PREFIX]" into @ex; -EINVAL when it is not an address. */
+static int subnet_parse(struct cfg_parser *p, const char *text, struct mp_iscsi_exclude *ex)
+{
+	char addr[64];
+	const char *slash = strchr(text, '/');
+	size_t n = slash ? (size_t)(slash - text) : strlen(text);
+	unsigned char bin[16];
+	long prefix;
+
+	if (n == 0 || n >= sizeof(addr))
+		return -EINVAL;
+	memcpy(addr, text, n);
+	addr[n] = '\0';
+	if (inet_pton(AF_INET, addr, bin) == 1)
+		ex->family = AF_INET;
+	else if (inet_pton(AF_INET6, addr, bin) == 1)
+		ex->family = AF_INET6;
+	else
+		return -EINVAL;
+	ex->prefix = ex->family == AF_INET ? 32 : 128;
+	if (slash) {
+		if (!is_count(slash + 1, &prefix) || prefix > (long)ex->prefix)
+			return -EINVAL;
+		ex->prefix = prefix;
+	}
+	if (clear_host_bits(bin, ex->family == AF_INET ? 4 : 16, ex->prefix))
+		cfg_warn(p, "exclude %s has host bits set; the subnet is taken", text);
+	return inet_ntop(ex->family, bin, ex->addr, sizeof(ex->addr)) ? 0 : -EINVAL;
+}
+
+int cfg_parse_exclude(struct cfg_parser *p, const struct cfg_keyword *kw, const char *text,
+		      struct mp_item *item)
+{
+	struct mp_iscsi_exclude *ex = &item->exclude;
+
+	*ex = (struct mp_iscsi_exclude) { 0 };
+	if (strchr(text, '/') || strchr(text, ':') || isdigit((unsigned char)text[0])) {
+		if (subnet_parse(p, text, ex) < 0)
+			return cfg_error(p, "invalid value \"%s\" for exclude: expected a subnet (10.0.0.0/24, fd00::/64) or a NIC name",
+					 text);
+		if (asprintf(&item->str, "%s/%u", ex->addr, ex->prefix) < 0)
+			item->str = NULL;
+		return item->str ? 0 : -ENOMEM;
+	}
+	if (!cfg_ifname_valid(text))
+		return cfg_error(p, "invalid value \"%s\" for exclude: expected a subnet or a NIC name", text);
+	snprintf(ex->nic, sizeof(ex->nic), "%s", text);
+	return cfg_parse_string(p, kw, text, item);
+}
+
+/* RFC 3720 names: iqn.YYYY-MM.domain[:id], eui.<16 hex>, naa.<hex>; stored lower-case. */
+int cfg_parse_target_name(struct cfg_parser *p, const struct cfg_keyword *kw, const char *text,
+			  struct mp_item *item)
+{
+	size_t n = strlen(text);
+	char *lower;
+
+	if (n < 5 || n > 223 || (strncasecmp(text, "iqn.", 4) && strncasecmp(text, "eui.", 4) &&
+				 strncasecmp(text, "naa.", 4)))
+		return cfg_error(p, "invalid value \"%s\" for %s: expected an iSCSI target name (iqn., eui. or naa.)",
+				 text, kw->name);
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)text[i]) && !strchr("-.:", text[i]))
+			return cfg_error(p, "invalid value \"%s\" for %s: an iSCSI name has only letters, digits, '-', '.' and ':'",
+					 text, kw->name);
+	lower = strdup(text);
+	if (!lower)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		lower[i] = (char)tolower((unsigned char)lower[i]);
+	item->str = lower;
+	return 0;
 }
 
 /* ---- failover_priority "<match> <n>" ---- */

@@ -24,6 +24,8 @@
  *   show config                    the effective config in multipath.conf syntax,
  *                                  compiled-in defaults and built-in table included
  *   show status                    counts, snapshot generation and age
+ *   show iscsi VIEW [N]            the iSCSI session manager: sessions, ifaces, members or
+ *                                  check; "check N" answers -EAGAIN until check run N ended
  *   help                           the list of commands
  *   fail path DEV                  administratively fail DEV; checkers never reinstate it
  *   reinstate path DEV             lift that; DEV is reinstated once its checker sees it answer
@@ -31,6 +33,9 @@
  *   del path DEV                   forget a path and remove it from its map
  *   resize map NAME                reload NAME with its paths' current size
  *   reconfigure                    reload multipath.conf; keeps the old one on errors
+ *   iscsi rebalance                discover the group again and lay the sessions out anew
+ *   iscsi check [--fix]            start a run of the host checks (and fixes); answers
+ *                                  "check N started"
  *   shutdown                       stop the daemon
  *   <plugin verb> ...              a verb of a loaded selector plugin, e.g.
  *                                  "failover list [MAP]"; `help` lists them
@@ -64,6 +69,7 @@
 #include "clock.h"
 #include "commands.h"
 #include "daemon.h"
+#include "iscsi_manager.h"
 #include "json.h"
 #include "log.h"
 #include "map.h"
@@ -342,6 +348,13 @@ static int show_status(const struct snapshot *s, char **args, int nargs, bool js
 			     (unsigned long long)(age % 1000000 / 1000));
 }
 
+static int show_iscsi(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out)
+{
+	int r = iscsi_manager_show(args, nargs, json, out);
+
+	return r < 0 ? command_error(out, r, "%s", strbuf_str(out)) : r;
+}
+
 static int show_help(const struct snapshot *s, char **args, int nargs, bool json, struct strbuf *out);
 
 /* ---- commands that change state (on the loop) ---- */
@@ -488,6 +501,13 @@ static int cmd_reconfigure(struct daemon *d, char **args, int nargs, bool json, 
 	return -EINPROGRESS;
 }
 
+static int cmd_iscsi(struct daemon *d, char **args, int nargs, struct strbuf *out)
+{
+	int r = iscsi_manager_command(d, args, nargs, out);
+
+	return r < 0 ? command_error(out, r, "%s", strbuf_str(out)) : r;
+}
+
 static int cmd_shutdown(struct daemon *d, char **args, int nargs, struct strbuf *out)
 {
 	log_notice("shutdown requested over the socket");
@@ -512,6 +532,8 @@ static const struct command command_table[] = {
 	  show_map, NULL },
 	{ "show config", "", 0, 0, "the configuration in effect, built-in values included", show_config, NULL },
 	{ "show status", "", 0, 0, "counts, snapshot generation and age", show_status, NULL },
+	{ "show iscsi", "sessions|ifaces|members|check [N]", 1, 2,
+	  "the iSCSI session manager: sessions, NICs, members, host checks", show_iscsi, NULL },
 	{ "help", "", 0, 0, "this list", show_help, NULL },
 	{ "fail path", "DEV", 1, 1, "fail DEV until it is reinstated by hand", NULL, cmd_fail_path },
 	{ "reinstate path", "DEV", 1, 1, "let the checker reinstate DEV when it answers", NULL, cmd_reinstate_path },
@@ -519,6 +541,8 @@ static const struct command command_table[] = {
 	{ "del path", "DEV", 1, 1, "forget the path DEV", NULL, cmd_del_path },
 	{ "resize map", "NAME", 1, 1, "reload NAME with its paths' size", NULL, cmd_resize_map },
 	{ "reconfigure", "", 0, 0, "reload the configuration", NULL, NULL, cmd_reconfigure },
+	{ "iscsi", "rebalance | check [--fix]", 1, 2, "iSCSI sessions: lay out anew, or run the host checks",
+	  NULL, cmd_iscsi, NULL },
 	{ "shutdown", "", 0, 0, "stop the daemon", NULL, cmd_shutdown },
 };
 

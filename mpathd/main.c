@@ -21,6 +21,7 @@
 #include "dm.h"
 #include "events.h"
 #include "ipc_server.h"
+#include "iscsi_manager.h"
 #include "log.h"
 #include "logger.h"
 #include "map.h"
@@ -337,12 +338,15 @@ static int daemon_setup(struct daemon *d, const char *socket_path, const char *s
 				       on_ready_timeout, d);
 	if (r < 0)
 		return log_err_errno(r, "start-up timer");
+	/* with an iscsi section; a manager that cannot start leaves the sessions alone */
+	iscsi_manager_start(d);
 	/* the maps are built once every path's facts are in (daemon_discovery_settled()) */
 	return daemon_enumerate(d);
 }
 
 static void daemon_teardown(struct daemon *d)
 {
+	iscsi_manager_stop(d);
 	daemon_reload_cancel(d);	/* a reconfigure still reading is answered -ECANCELED */
 	ipc_server_stop(d);
 	events_stop(d);

@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "daemon.h"
 #include "devio.h"
+#include "iscsi_manager.h"
 #include "log.h"
 #include "map.h"
 #include "path.h"
@@ -230,6 +231,8 @@ static int reload_apply(struct daemon *d, int r, struct mp_config *cfg, const ch
 		if (r < 0)
 			strbuf_printf(&sb, "configuration not applied, the running one stays: %s\n",
 				      strerror(-r));
+		else
+			iscsi_manager_reconfigure(d);
 		if (d->polling_usec != poll || d->checker_timeout_usec != tmo)
 			strbuf_printf(&sb, "daemon: polling_interval %" PRIu64 " s, checker_timeout %" PRIu64 " s\n",
 				      d->polling_usec / 1000000, d->checker_timeout_usec / 1000000);

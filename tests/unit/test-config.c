@@ -165,12 +165,12 @@ static void test_every_section(void **state)
 	assert_string_equal(is.nics[0], "eth1");
 	assert_string_equal(is.nics[2], "eth3");
 	assert_string_equal(is.heartbeat, "eth0");
-	assert_int_equal(is.n_portals, 2);
-	assert_string_equal(is.portals[0].addr, "10.0.0.10");
-	assert_int_equal(is.portals[0].port, 3260);
-	assert_int_equal(is.portals[1].family, AF_INET6);
-	assert_string_equal(is.portals[1].addr, "fd00::1");
-	assert_int_equal(is.portals[1].port, 0);
+	assert_int_equal(is.n_discovery, 2);
+	assert_string_equal(is.discovery[0].addr, "10.0.0.10");
+	assert_int_equal(is.discovery[0].port, 3260);
+	assert_int_equal(is.discovery[1].family, AF_INET6);
+	assert_string_equal(is.discovery[1].addr, "fd00::1");
+	assert_int_equal(is.discovery[1].port, 0);
 }
 
 static void test_print_every_section(void **state)
@@ -220,8 +220,8 @@ static void test_print_every_section(void **state)
 		"\tnic eth2\n"
 		"\tnic eth3\n"
 		"\theartbeat eth0\n"
-		"\tportal 10.0.0.10:3260\n"
-		"\tportal [fd00::1]\n"
+		"\tdiscovery 10.0.0.10:3260\n"
+		"\tdiscovery [fd00::1]\n"
 		"}\n");
 	assert_round_trip(cfg, 0, MP_CONFIG_NO_BUILTIN);
 	assert_round_trip(cfg, MP_PRINT_DEFAULTS | MP_PRINT_BUILTIN, MP_CONFIG_NO_BUILTIN);
@@ -1011,9 +1011,35 @@ static const struct value_case value_cases[] = {
 	{ "protocol", "type \"scsi:iscsi\"", "scsi:iscsi" },
 	{ "iscsi", "nic eth0:1", NULL },
 	{ "iscsi", "nic ..", NULL },
-	{ "iscsi", "portal 10.0.0.1:65536", NULL },
-	{ "iscsi", "portal fe80::2", "[fe80::2]" },
-	{ "iscsi", "portal [10.0.0.1]", NULL },
+	{ "iscsi", "discovery 10.0.0.1:65536", NULL },
+	{ "iscsi", "discovery fe80::2", "[fe80::2]" },
+	{ "iscsi", "discovery [10.0.0.1]", NULL },
+	{ "iscsi", "exclude 10.1.2.0/24", "10.1.2.0/24" },
+	{ "iscsi", "exclude 10.1.2.7", "10.1.2.7/32" },
+	{ "iscsi", "exclude 10.1.2.7/24", "10.1.2.0/24" },	/* with a warning */
+	{ "iscsi", "exclude fd00:0::/64", "fd00::/64" },
+	{ "iscsi", "exclude 10.1.2.0/33", NULL },
+	{ "iscsi", "exclude 10.1.2.256/24", NULL },
+	{ "iscsi", "exclude eth4", "eth4" },
+	{ "iscsi", "exclude eth4/1", NULL },
+	{ "iscsi", "volume iqn.2001-05.com.equallogic:0-8a0906-vol1", "iqn.2001-05.com.equallogic:0-8a0906-vol1" },
+	{ "iscsi", "volume IQN.2001-05.COM.Example:Vol", "iqn.2001-05.com.example:vol" },
+	{ "iscsi", "volume vol1", NULL },
+	{ "iscsi", "volume iqn.2001-05.com.x:a/b", NULL },
+	{ "iscsi", "chap_file /etc/mpathd/chap", "\"/etc/mpathd/chap\"" },
+	{ "iscsi", "chap_file chap", NULL },
+	{ "iscsi", "mtu 9000", "9000" },
+	{ "iscsi", "mtu 100", NULL },
+	{ "iscsi", "probe_interval 200", "200" },
+	{ "iscsi", "probe_interval 10", NULL },
+	{ "iscsi", "login_timeout 5", "5" },
+	{ "iscsi", "login_timeout 0", NULL },
+	{ "iscsi", "discovery_interval 30", "30" },
+	{ "iscsi", "discovery_interval 4", NULL },
+	{ "iscsi", "membersessions 4", "4" },
+	{ "iscsi", "membersessions 5", NULL },
+	{ "iscsi", "volumesessions 12", "12" },
+	{ "iscsi", "totalsessions 63", NULL },
 	/* names the kernel allows that the lexer would split: printed quoted */
 	{ "iscsi", "nic \"a{b\"", "\"a{b\"" },
 	{ "iscsi", "heartbeat \"x\"\"y#\"", "\"x\"\"y#\"" },
@@ -1162,7 +1188,93 @@ static void test_iscsi_checks(void **state)
 
 	assert_string_equal(msgs,
 		"multipath.conf:2: error: the heartbeat interface must not also be an iSCSI nic\n"
-		"multipath.conf:2: warning: listed twice\n");
+		"multipath.conf:2: warning: listed twice\n"
+		"multipath.conf:1: warning: the iscsi section has no discovery address: the session manager does nothing\n");
+}
+
+/* The session limits act through the session manager: without an iscsi section they warn. */
+static void test_session_limits_without_iscsi(void **state)
+{
+	_cleanup_free_ char *msgs = parse_messages(
+		"defaults {\n"
+		"	membersessions 3\n"
+		"	totalsessions 128\n"
+		"}\n"
+		"devices {\n"
+		"	device {\n"
+		"		vendor EQLOGIC\n"
+		"		product .*\n"
+		"		volumesessions 4\n"
+		"	}\n"
+		"}\n", 0);
+
+	assert_string_equal(msgs,
+		"multipath.conf:2: warning: membersessions: ignored: there is no iscsi section, so no session manager runs\n"
+		"multipath.conf:3: warning: totalsessions: ignored: there is no iscsi section, so no session manager runs\n"
+		"multipath.conf:9: warning: volumesessions: ignored: there is no iscsi section, so no session manager runs\n");
+}
+
+/* Every keyword of the iscsi section reaches mp_config_iscsi(); "portal" is the old name of discovery. */
+static void test_iscsi_settings(void **state)
+{
+	static const char text[] =
+		"defaults {\n"
+		"	membersessions 3\n"
+		"}\n"
+		"iscsi {\n"
+		"	portal 10.20.0.10\n"
+		"	discovery 10.30.0.10:3261\n"
+		"	nic veth1 veth2\n"
+		"	heartbeat hb0\n"
+		"	exclude 10.40.0.0/16 eth9\n"
+		"	volume iqn.2026-11.test:vol1\n"
+		"	volume iqn.2026-11.test:vol2\n"
+		"	chap_file /etc/mpathd/chap\n"
+		"	membersessions 4\n"
+		"	volumesessions 8\n"
+		"	totalsessions 64\n"
+		"	mtu 9000\n"
+		"	probe_interval 100\n"
+		"	login_timeout 3\n"
+		"	discovery_interval 10\n"
+		"}\n";
+	_cleanup_config_ struct mp_config *cfg = parse_clean(text, MP_CONFIG_NO_BUILTIN);
+	_cleanup_config_ struct mp_config *none = parse_clean("defaults {\n}\n", MP_CONFIG_NO_BUILTIN);
+	_cleanup_free_ char *printed = print_config(cfg, 0);
+	struct mp_iscsi_settings is;
+	struct mp_map_settings s;
+
+	assert_int_equal(mp_config_iscsi(cfg, &is), 0);
+	assert_true(is.present);
+	assert_int_equal(is.n_discovery, 2);
+	assert_string_equal(is.discovery[0].addr, "10.20.0.10");
+	assert_int_equal(is.discovery[1].port, 3261);
+	assert_int_equal(is.n_nics, 2);
+	assert_string_equal(is.heartbeat, "hb0");
+	assert_int_equal(is.n_excludes, 2);
+	assert_string_equal(is.excludes[0].addr, "10.40.0.0");
+	assert_int_equal(is.excludes[0].prefix, 16);
+	assert_string_equal(is.excludes[1].nic, "eth9");
+	assert_int_equal(is.n_volumes, 2);
+	assert_string_equal(is.volumes[1], "iqn.2026-11.test:vol2");
+	assert_string_equal(is.chap_file, "/etc/mpathd/chap");
+	assert_int_equal(is.membersessions, 4);
+	assert_int_equal(is.volumesessions, 8);
+	assert_int_equal(is.totalsessions, 64);
+	assert_int_equal(is.mtu, 9000);
+	assert_int_equal(is.probe_interval_ms, 100);
+	assert_int_equal(is.login_timeout_s, 3);
+	assert_int_equal(is.discovery_interval_s, 10);
+	assert_non_null(strstr(printed, "\tdiscovery 10.20.0.10\n\tdiscovery 10.30.0.10:3261\n"));
+	assert_round_trip(cfg, 0, MP_CONFIG_NO_BUILTIN);
+	/* the section's limits are the manager's: maps still resolve the defaults section */
+	resolve(cfg, &(struct mp_path_ident) { 0 }, &s);
+	assert_setting(&s, MP_KEY_MEMBERSESSIONS, "3", "(multipath.conf:2)");
+
+	assert_int_equal(mp_config_iscsi(none, &is), 0);
+	assert_false(is.present);
+	assert_int_equal(is.n_discovery + is.n_nics + is.n_volumes, 0);
+	assert_int_equal(is.membersessions, 0);
 }
 
 static void test_portal_parse(void **state)
@@ -1459,6 +1571,8 @@ int main(void)
 		cmocka_unit_test(test_failover_priority),
 		cmocka_unit_test(test_failover_priority_duplicate),
 		cmocka_unit_test(test_iscsi_checks),
+		cmocka_unit_test(test_session_limits_without_iscsi),
+		cmocka_unit_test(test_iscsi_settings),
 		cmocka_unit_test(test_portal_parse),
 		cmocka_unit_test(test_map_settings_print),
 		cmocka_unit_test(test_conf_d),

@@ -107,6 +107,9 @@ fx_link_add() {	# fx_link_add N [mtu]
 	ip -n "$FX_NS" link set "tveth$n" mtu "$mtu" up
 }
 fx_link_down() { ip link set "veth$1" down; }
+# Carrier loss as a pulled cable: the target's end goes down, vethN stays up without a carrier.
+fx_carrier_down() { ip -n "$FX_NS" link set "tveth$1" down; }
+fx_carrier_up() { ip -n "$FX_NS" link set "tveth$1" up; }
 fx_link_up() { ip link set "veth$1" up; }
 # A blackhole: the link stays up but drops every packet (a hung path, not a dead one).
 fx_link_blackhole() { tc qdisc replace dev "veth$1" root netem loss 100%; }
@@ -197,11 +200,14 @@ fx_iscsid() {
 	# Each VM its own initiator name.
 	echo "InitiatorName=iqn.2026-11.test.mpathd:$(hostname)-$(cat /proc/sys/kernel/random/uuid | cut -c1-8)" \
 		> /etc/iscsi/initiatorname.iscsi
-	# Fast failure detection, as a tuned SAN host has it.
+	# Fast failure detection, as a tuned SAN host has it (FX_ISCSI_NOOP_DEFAULT=1 keeps
+	# open-iscsi's NOP-out timers, 5 s + 5 s).
 	sed -i -e 's/^node.session.timeo.replacement_timeout.*/node.session.timeo.replacement_timeout = 5/' \
-	       -e 's/^node.conn\[0\].timeo.noop_out_interval.*/node.conn[0].timeo.noop_out_interval = 2/' \
-	       -e 's/^node.conn\[0\].timeo.noop_out_timeout.*/node.conn[0].timeo.noop_out_timeout = 2/' \
 	       -e 's/^node.startup.*/node.startup = manual/' /etc/iscsi/iscsid.conf
+	[ -n "${FX_ISCSI_NOOP_DEFAULT:-}" ] ||
+	sed -i -e 's/^node.conn\[0\].timeo.noop_out_interval.*/node.conn[0].timeo.noop_out_interval = 2/' \
+	       -e 's/^node.conn\[0\].timeo.noop_out_timeout.*/node.conn[0].timeo.noop_out_timeout = 2/' \
+	       /etc/iscsi/iscsid.conf
 	iscsid || return 1
 	wait_for 5 test -S /run/iscsid.sock -o -e /run/iscsid.pid || true
 }
@@ -375,6 +381,121 @@ fx_eql_disks() {	# every sd device whose vendor is EQLOGIC
 	for d in /sys/block/sd*; do
 		[ "$(tr -d ' ' < "$d/device/vendor" 2>/dev/null)" = EQLOGIC ] && basename "$d"
 	done
+}
+
+# An EqualLogic-style group on one SAN subnet, as the session manager expects it ---------------
+# The target namespace has a bridge (the SAN switch) holding the group address 10.20.0.10 and
+# member g's portal 10.20.0.(10+g). Host link N (vethN, 10.20.0.(N+1)/24) plugs into it; link 0
+# is the heartbeat port, created first so it holds the subnet's route. Volume v is target
+# ...:eql-volV with one TPG (and ALUA group) per member, as fx_eql_group builds it. LIO has no
+# login redirection, so the group address is a portal of its own: a TPG that is never enabled
+# (the discovery TPG of LIO answers SendTargets there) of target ...:eql-group, which
+# SendTargets therefore leaves out; it lists every member portal of every enabled TPG.
+FX_SAN_NET=10.20.0
+FX_SAN_GROUP=10.20.0.10
+FX_SAN_GROUP_IQN=$FX_TGT_PREFIX:eql-group
+fx_san_member_ip() { echo "$FX_SAN_NET.$((10 + $1))"; }
+fx_san_link() {	# fx_san_link N [mtu]: host vethN on the SAN bridge
+	local n=$1 mtu=${2:-1500}
+	ip link add "veth$n" type veth peer name "tveth$n" netns "$FX_NS" || return 1
+	fx_arp_strict "veth$n"
+	ip addr add "$FX_SAN_NET.$((n + 1))/24" dev "veth$n"
+	ip link set "veth$n" mtu "$mtu" up
+	ip -n "$FX_NS" link set "tveth$n" mtu "$mtu" master sanbr up
+}
+# One subnet, several NICs: without these the target may learn one NIC's MAC for another's
+# address (ARP flux). The checks scenario undoes them on purpose.
+fx_arp_strict() {
+	local d
+	for d in all "$@"; do
+		sysctl -qw "net.ipv4.conf.$d.arp_ignore=1" "net.ipv4.conf.$d.arp_announce=2"
+	done
+}
+fx_san_tpg() {	# fx_san_tpg V G: member G's TPG of volume V, listening on its portal, enabled
+	local v=$1 g=$2 iqn=$FX_TGT_PREFIX:eql-vol$1
+	[ -d "$(fx_lio_dev "eqlvol$v")/alua/member$g" ] || fx_lio_alua_group "eqlvol$v" "member$g" $((10 + g)) || return 1
+	fx_lio_iscsi_tpg "$iqn" "$g" "eqlvol$v" "member$g" || return 1
+	fx_lio_portal_add "$iqn" "$g" "$(fx_san_member_ip "$g")" || return 1
+	fx_lio_tpg_enable "$iqn" "$g"
+}
+fx_san_volume_add() {	# fx_san_volume_add V: a volume on every member of the group
+	local v=$1 g
+	fx_eql_volume "$v" "$FX_SAN_MEMBERS" "${FX_SAN_MB:-64}" || return 1
+	for g in $(seq 1 "$FX_SAN_MEMBERS"); do fx_san_tpg "$v" "$g" || return 1; done
+	FX_SAN_VOLS="$FX_SAN_VOLS $v"
+}
+# fx_san_volume_hide V: the group stops offering volume V (SendTargets leaves it out; the
+# sessions that exist stay until the host logs them out), as when it is unassigned.
+fx_san_volume_hide() {
+	local g
+	for g in $(seq 1 "$FX_SAN_MEMBERS"); do
+		nsenter --net="/run/netns/$FX_NS" rmdir "$FX_CFS/iscsi/$FX_TGT_PREFIX:eql-vol$1/tpgt_$g/np/$(fx_san_member_ip "$g"):3260"
+	done
+	FX_SAN_VOLS=$(echo " $FX_SAN_VOLS " | sed "s/ $1 / /")
+}
+fx_san_member_add() {	# fx_san_member_add G: member G joins: its address, a TPG on every volume
+	local g=$1 v
+	ip -n "$FX_NS" addr add "$(fx_san_member_ip "$g")/24" dev sanbr
+	for v in $FX_SAN_VOLS; do fx_san_tpg "$v" "$g" || return 1; done
+	[ "$g" -gt "$FX_SAN_MEMBERS" ] && FX_SAN_MEMBERS=$g
+	true
+}
+# fx_san_member_hide G: member G leaves gracefully: SendTargets no longer lists its portals;
+# its sessions stay up until the host logs them out.
+fx_san_member_hide() {
+	local g=$1 v
+	for v in $FX_SAN_VOLS; do
+		nsenter --net="/run/netns/$FX_NS" rmdir "$FX_CFS/iscsi/$FX_TGT_PREFIX:eql-vol$v/tpgt_$g/np/$(fx_san_member_ip "$g"):3260"
+	done
+}
+fx_san_member_unhide() {	# fx_san_member_unhide G: member G's portals are listed again
+	local v
+	for v in $FX_SAN_VOLS; do fx_lio_portal_add "$FX_TGT_PREFIX:eql-vol$v" "$1" "$(fx_san_member_ip "$1")" || return 1; done
+}
+# fx_eql_san MEMBERS VOLUMES NICS [MTU]: the group, its discovery portal and the host links
+fx_eql_san() {
+	local m=$1 vols=$2 nics=$3 mtu=${4:-1500} g v n
+	fx_modules; fx_lio_modules || return 1
+	fx_netns || return 1
+	ip -n "$FX_NS" link add sanbr type bridge && ip -n "$FX_NS" link set sanbr mtu "$mtu" up || return 1
+	ip -n "$FX_NS" addr add "$FX_SAN_GROUP/24" dev sanbr
+	for g in $(seq 1 "$m"); do ip -n "$FX_NS" addr add "$(fx_san_member_ip "$g")/24" dev sanbr; done
+	fx_arp_strict
+	for n in $(seq 0 "$nics"); do fx_san_link "$n" "$mtu" || return 1; done
+	FX_SAN_MEMBERS=$m FX_SAN_VOLS=""
+	for v in $(seq 1 "$vols"); do fx_san_volume_add "$v" || return 1; done
+	mkdir -p "$FX_CFS/iscsi/$FX_SAN_GROUP_IQN/tpgt_1" || return 1
+	fx_lio_portal_add "$FX_SAN_GROUP_IQN" 1 "$FX_SAN_GROUP" || return 1
+	fx_log "SAN group $FX_SAN_GROUP: $m members, $vols volumes; heartbeat veth0, iSCSI NICs veth1..veth$nics"
+}
+# Sessions per target (as the kernel has them): "TARGET COUNT" lines, sorted
+fx_san_sessions_per_target() {
+	local s
+	for s in /sys/class/iscsi_session/session*; do [ -e "$s" ] && cat "$s/targetname"; done | sort | uniq -c |
+		awk '{ print $2, $1 }'
+}
+fx_san_sessions() { ls -d /sys/class/iscsi_session/session* 2>/dev/null | wc -l; }
+fx_san_sessions_of() {	# fx_san_sessions_of TARGET_SUFFIX [PORTAL_IP] [IFACE]: how many sessions
+	local s n=0
+	for s in /sys/class/iscsi_session/session*; do
+		[ -e "$s" ] || continue
+		[ "$(cat "$s/targetname")" = "$FX_TGT_PREFIX:$1" ] || continue
+		[ -n "${3:-}" ] && [ "$(cat "$s/ifacename")" != "$3" ] && continue
+		if [ -n "${2:-}" ]; then
+			[ "$(cat "/sys/class/iscsi_connection/connection${s##*session}:0/persistent_address")" = "$2" ] || continue
+		fi
+		n=$((n + 1))
+	done
+	echo $n
+}
+fx_iscsiadm_stub() {	# fx_iscsiadm_stub on|off: iscsiadm that hangs (a stuck iscsid), or the real one
+	local bin; bin=$(command -v iscsiadm)
+	if [ "$1" = on ]; then
+		[ -e "$bin.real" ] || mv "$bin" "$bin.real"
+		printf '#!/bin/sh\n# a stuck iscsiadm, for tests\nsleep 3600\n' > "$bin" && chmod 755 "$bin"
+	elif [ -e "$bin.real" ]; then
+		mv -f "$bin.real" "$bin"
+	fi
 }
 
 # I/O ----------------------------------------------------------------------------------------

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The manager's state, shared by its files (manager, discovery, apply, probes, hostcheck, report); internal. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <systemd/sd-event.h>
+
+#include "isess.h"
+#include "isess_config.h"
+#include "iscsiadm.h"
+#include "layout.h"
+#include "nics.h"
+#include "runner.h"
+#include "sessions.h"
+
+struct probes;
+struct hostcheck;
+
+/* iscsiadm children at a time: iscsid serves them in parallel, each mostly waits. */
+#define ISESS_ADM_PARALLEL 8
+/* How long an iscsiadm may take: management commands, and a login (login_timeout + margin). */
+#define ISESS_ADM_TIMEOUT_USEC (15 * 1000000ULL)
+/* After a failed login, the same session is tried again after this, doubling up to 60 s. */
+#define ISESS_LOGIN_BACKOFF_USEC (2 * 1000000ULL)
+/* The reconciliation tick: sessions re-read from sysfs, the plan redone if anything moved. */
+#define ISESS_TICK_USEC (1000000ULL)
+/* A NIC (or portal) that came back: its sessions still not in use after this are logged in anew. */
+#define ISESS_RELOGIN_GRACE_USEC (1000000ULL)
+
+/** struct mgr_nic - one NIC the manager binds sessions to. */
+struct mgr_nic {
+	char name[ISESS_NIC_MAX];
+	char iface[ISCSIADM_IFACE_MAX];
+	bool iface_ready;		/* the open-iscsi iface exists and is bound to this NIC */
+	bool iface_busy;		/* iscsiadm is creating it */
+	bool usable;			/* it exists and has an address */
+	struct nic_info info;		/* as last read; ifindex 0 when absent */
+	uint64_t relogin_at;		/* CLOCK_MONOTONIC µs: check its sessions then (0: none due) */
+};
+
+/** struct group - the volumes and members the last successful discovery found. */
+struct group {
+	struct iscsiadm_record *records;	/* sorted by target, tpgt, address */
+	size_t n_records;
+	struct layout_volume *volumes;
+	size_t n_volumes;
+	struct layout_member *members;		/* each volume's members in a row */
+	struct layout_portal *portals;		/* each member's portals in a row */
+	char (*targets)[ISESS_TARGET_MAX];
+};
+
+enum op_kind { OP_DISCOVERY, OP_IFACE, OP_LOGIN, OP_LOGOUT, OP_RELOGIN };
+
+/** struct op - an iscsiadm sequence in flight. */
+struct op {
+	struct isess *m;
+	enum op_kind kind;
+	struct layout_session node;	/* login, logout, relogin: its node (target, portal, NIC); iface: its NIC */
+	unsigned sid;			/* logout, relogin: the session */
+	size_t index;			/* discovery: which attempt */
+	int step;
+	struct run_job *job;
+	uint64_t started;
+	struct op *next;
+};
+
+/** struct backoff - a session whose login failed, not tried again before @until. */
+struct backoff {
+	struct layout_session node;
+	uint64_t until;
+	unsigned failures;
+	char error[64];
+};
+
+struct isess {
+	sd_event *event;
+	const struct isess_host_ops *ops;
+	void *host;
+	struct isess_config *cfg;
+	struct runner *runner;
+
+	struct mgr_nic *nics;
+	size_t n_nics;
+	struct nic_info *all_nics;	/* every interface, as last read */
+	size_t n_all_nics;
+	int rtnl_fd;
+	sd_event_source *rtnl_source;
+
+	struct group group;
+	bool discovered;		/* a discovery has succeeded */
+	uint64_t discovered_at;
+	char discovery_error[160];
+	char **gone;			/* targets the last discovery no longer listed */
+	size_t n_gone;
+	char changes[8][160];		/* the last changes, newest first, for `show members` */
+
+	struct isess_session *sessions;	/* every iSCSI session, as last read */
+	size_t n_sessions;
+	struct layout_plan plan;
+	size_t held_logouts;
+	bool rebalance;			/* next plan ignores where sessions are now */
+
+	struct op *ops_running;
+	struct backoff *backoffs;
+	size_t n_backoffs;
+
+	struct probes *probes;
+	struct hostcheck *checks;
+	uint64_t check_requested;	/* the last check run asked for */
+	uint64_t check_done;		/* the last check run finished */
+
+	sd_event_source *tick;
+	sd_event_source *discovery_timer;
+	sd_event_source *kick;		/* reconcile soon: coalesces many reasons into one pass */
+	sd_event_source *publish;	/* publish soon */
+	sd_event_source *relogin_timer;
+};
+
+uint64_t isess_now(void);
+/* Ask for a reconciliation pass / a publication on the next loop iteration. */
+void mgr_kick(struct isess *m);
+void mgr_publish_later(struct isess *m);
+/* Remember a change for `show members` and log it at notice level. */
+void mgr_change(struct isess *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+struct mgr_nic *mgr_nic_find(struct isess *m, const char *name);
+/* Start @argv for @op; its answer goes to @done. 0 or -errno (then @op is not running). */
+int mgr_op_run(struct op *op, char *const *argv, uint64_t timeout_usec, run_done_t done);
+struct op *mgr_op_new(struct isess *m, enum op_kind kind);
+void mgr_op_end(struct op *op);
+/* Whether session @sid is in use by the host (logged in, a path active). */
+bool mgr_session_working(const struct isess *m, const struct isess_session *s);
+
+/* discovery.c */
+/* Start a discovery unless one runs. */
+void discovery_start(struct isess *m);
+void group_release(struct group *g);
+/* The member of volume @v whose portals include @addr:@port, or NULL. */
+const struct layout_member *group_member_of(const struct group *g, const char *target, const char *addr,
+					    unsigned port);
+
+/* apply.c */
+/* Refresh the session table, redo the plan, start the logins and logouts it needs. */
+void apply_reconcile(struct isess *m);
+/* Make sure each NIC has its iface. */
+void apply_ifaces(struct isess *m);
+/* The sessions through @nic (and to @portal "ADDR:PORT", or any) that are not in use: log them in anew. */
+void apply_relogin(struct isess *m, const char *nic, const char *portal, bool only_failed);
+/* Whether a login for @node runs. */
+bool apply_login_running(const struct isess *m, const struct layout_session *node);
+/* @nic lost its carrier: its sessions fail their I/O over now, where their volumes have other working ones. */
+void apply_fail_fast(struct isess *m, const char *nic);
+
+/* probes.c (per-NIC ICMP probes and the heartbeat) */
+int probes_new(struct isess *m, struct probes **ret);
+struct probes *probes_free(struct probes *p);
+/* The NICs or portals changed: probe what the sessions use now. */
+void probes_update(struct isess *m);
+/* For `show ifaces` and `show members`: "ok", "lost", "-" (not probed). */
+const char *probes_state(const struct isess *m, const char *nic, const char *addr);
+/* The heartbeat's view of @addr: "ok", "lost", "-". */
+const char *probes_heartbeat_state(const struct isess *m, const char *addr);
+/* The last round-trip time to @addr from @nic in µs, 0 when none. */
+uint64_t probes_rtt(const struct isess *m, const char *nic, const char *addr);
+
+/* hostcheck.c */
+int hostcheck_new(struct isess *m, struct hostcheck **ret);
+struct hostcheck *hostcheck_free(struct hostcheck *h);
+/* Start check run number @run (applying fixes when @fix); its end sets m->check_done. */
+void hostcheck_start(struct isess *m, uint64_t run, bool fix);
+/* Render the findings of the last finished run. */
+int hostcheck_render(const struct isess *m, bool json, struct strbuf *out);
+
+/* report.c */
+/* Build and hand a new snapshot to the host. */
+void report_publish(struct isess *m);

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The daemon's side of the iSCSI session manager: its host operations (fail or re-test the
+ * paths of a NIC, tell whether a session is in use, per-volume limits) and its published
+ * views (RCU, so `mpath iscsi show` never waits for the loop). Paths are matched to a NIC by
+ * their facts, read off the loop when they were discovered: nothing here reads sysfs. A NIC
+ * that loses its carrier has its paths failed by events.c, with or without the manager.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <urcu.h>
+
+#include "checker.h"
+#include "daemon.h"
+#include "iscsi_manager.h"
+#include "isess.h"
+#include "log.h"
+#include "map.h"
+#include "path.h"
+#include "strbuf.h"
+#include "util.h"
+
+/* How long the paths of a NIC that came back are re-tested every 20 ms. */
+#define RECHECK_USEC 2000000ULL
+
+static struct isess *manager;
+
+/* The manager's views, for client threads. */
+struct published_views {
+	struct rcu_head rcu;
+	struct isess_snapshot *snap;
+};
+static struct published_views *published;
+
+/* ---- paths by NIC ---- */
+
+/*
+ * Whether @p's session goes through @netdev (and @portal "ADDR:PORT" when not NULL): the
+ * iSCSI host's netdev among its facts, else the NIC a manager-owned iface is named after.
+ */
+static bool path_on(const struct path *p, const char *netdev, const char *portal)
+{
+	const char *dev = p->info.iscsi_netdev;
+
+	if (!streq(p->info.transport, "iscsi") || (portal && !streq(p->info.iscsi_portal, portal)))
+		return false;
+	if (!dev[0])
+		dev = isess_iface_nic(p->info.iscsi_iface);
+	return dev && streq(dev, netdev);
+}
+
+int iscsi_paths_fail_netdev(struct daemon *d, const char *netdev, const char *portal, const char *reason)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < d->nr_paths; i++) {
+		struct path *p = d->paths[i];
+
+		if (!path_on(p, netdev, portal))
+			continue;
+		p->recheck_fast_until = 0;
+		if (p->info.checker_state == MP_CHK_FAULTY || p->info.checker_state == MP_CHK_ADMIN_DOWN)
+			continue;
+		checker_path_state_changed(d, p, MP_CHK_FAULTY);
+		n++;
+	}
+	if (n)
+		log_warn("%s%s%s: %s: %d iSCSI path%s failed", netdev, portal ? " to " : "", portal ? portal : "",
+			 reason, n, n == 1 ? "" : "s");
+	return n;
+}
+
+/* ---- host operations ---- */
+
+static int op_fail_paths(void *host, const char *netdev, const char *portal, const char *reason)
+{
+	return iscsi_paths_fail_netdev(host, netdev, portal, reason);
+}
+
+static void op_recheck_paths(void *host, const char *netdev, const char *portal)
+{
+	struct daemon *d = host;
+
+	for (size_t i = 0; i < d->nr_paths; i++)
+		if (d->paths[i]->info.checker_state != MP_CHK_READY && path_on(d->paths[i], netdev, portal))
+			checker_recheck_soon(d, d->paths[i], RECHECK_USEC);
+}
+
+static bool op_session_active(void *host, unsigned sid)
+{
+	struct daemon *d = host;
+	char name[24];
+
+	snprintf(name, sizeof(name), "session%u", sid);
+	for (size_t i = 0; i < d->nr_paths; i++) {
+		const struct path *p = d->paths[i];
+
+		if (streq(p->info.iscsi_session, name) && p->info.checker_state == MP_CHK_READY &&
+		    (!p->map || p->info.dm_state == MP_DM_PATH_ACTIVE))
+			return true;
+	}
+	return false;
+}
+
+/* Only a devices, multipaths or overrides entry speaks for one volume; defaults are the group's. */
+static unsigned specific(const struct mp_setting *s)
+{
+	return s->set && s->kind < MP_ORIGIN_DEFAULTS ? (unsigned)s->num : 0;
+}
+
+static int op_volume_limits(void *host, const char *target, unsigned *ms, unsigned *vs)
+{
+	struct daemon *d = host;
+	struct mp_map_settings s;
+
+	for (size_t i = 0; i < d->nr_paths; i++) {
+		const struct path *p = d->paths[i];
+
+		if (!streq(p->info.iscsi_target, target) || path_settings_resolve(d->config, p, &s) < 0)
+			continue;
+		*ms = specific(&s.key[MP_KEY_MEMBERSESSIONS]);
+		*vs = specific(&s.key[MP_KEY_VOLUMESESSIONS]);
+		return *ms || *vs ? 0 : -ENOENT;
+	}
+	return -ENOENT;
+}
+
+static void views_free(struct rcu_head *head)
+{
+	struct published_views *v = caa_container_of(head, struct published_views, rcu);
+
+	isess_snapshot_unref(v->snap);
+	free(v);
+}
+
+/* Runs on the loop, which snapshot.c registered with RCU before the manager started. */
+static void op_publish(void *host, struct isess_snapshot *snap)
+{
+	struct published_views *fresh = calloc(1, sizeof(*fresh)), *old;
+
+	if (!fresh) {
+		isess_snapshot_unref(snap);
+		return;
+	}
+	fresh->snap = snap;
+	old = rcu_xchg_pointer(&published, fresh);
+	if (old)
+		call_rcu(&old->rcu, views_free);
+}
+
+static const struct isess_host_ops host_ops = {
+	.fail_paths = op_fail_paths,
+	.recheck_paths = op_recheck_paths,
+	.session_active = op_session_active,
+	.volume_limits = op_volume_limits,
+	.publish = op_publish,
+};
+
+/* ---- life cycle ---- */
+
+int iscsi_manager_start(struct daemon *d)
+{
+	int r = isess_start(d->event, d->config, &host_ops, d, &manager);
+
+	if (r < 0)
+		log_err_errno(r, "iSCSI session manager did not start; sessions are left as they are");
+	return r;
+}
+
+void iscsi_manager_stop(struct daemon *d)
+{
+	struct published_views *old;
+
+	manager = isess_stop(manager);
+	old = rcu_xchg_pointer(&published, NULL);
+	if (old)
+		call_rcu(&old->rcu, views_free);
+}
+
+void iscsi_manager_reconfigure(struct daemon *d)
+{
+	struct mp_iscsi_settings is;
+
+	if (mp_config_iscsi(d->config, &is) < 0)
+		return;
+	if (!is.present) {
+		if (manager)
+			log_notice("iscsi section removed: the session manager stops; sessions stay logged in");
+		iscsi_manager_stop(d);
+	} else if (!manager) {
+		iscsi_manager_start(d);
+	} else if (isess_reconfigure(manager, d->config) < 0) {
+		log_warn("iSCSI session manager: the new configuration could not be applied");
+	}
+}
+
+int iscsi_manager_command(struct daemon *d, char **args, int nargs, struct strbuf *out)
+{
+	return isess_command(manager, args, nargs, out);
+}
+
+int iscsi_manager_show(char **args, int nargs, bool json, struct strbuf *out)
+{
+	const struct published_views *v = rcu_dereference(published);
+	int view = isess_view_from_name(args[0]);
+	unsigned long long want = 0;
+	char *end;
+
+	if (view < 0 || (nargs == 2 && view != ISESS_VIEW_CHECK))
+		return strbuf_puts(out, "usage: show iscsi sessions|ifaces|members|check [N]"), -EINVAL;
+	if (nargs == 2) {
+		want = strtoull(args[1], &end, 10);
+		if (*end || !want)
+			return strbuf_puts(out, "usage: show iscsi check [N]: N is a check run number"), -EINVAL;
+	}
+	if (!v)
+		return strbuf_puts(out, "the iSCSI session manager is not running (no iscsi section)"), -ENODEV;
+	if (want && isess_snapshot_check_done(v->snap) < want)
+		return strbuf_printf(out, "check %llu has not finished yet", want), -EAGAIN;
+	return strbuf_puts(out, isess_snapshot_text(v->snap, view, json));
+}

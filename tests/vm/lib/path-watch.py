@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Time path state changes without forking: the kernel's multipath status through the
+DM_TABLE_STATUS ioctl, read at each dm event (a thread waits in DM_DEV_WAIT) and every
+50 ms, so that no busy poller steals a small test VM's CPU from what it measures; with a
+session state file, both are polled every 1 ms instead.
+
+  path-watch.py MAP DEVTS STATE [SESSION_STATE_FILE]
+
+DEVTS is one "MAJ:MIN", several separated by commas (all of them), or "+N": at least N
+paths of the map are in STATE (paths that come back as new devices after a relogin, while
+the old ones are still on their way out). Waits until that holds for STATE ("A" or "F")
+and prints "<t_state> <t_session>": CLOCK_REALTIME milliseconds when it was first seen and, with SESSION_STATE_FILE, when that
+file first read LOGGED_IN (0 without it). Exits 1 after 120 s.
+"""
+import fcntl, os, struct, sys, threading, time
+
+DM_IOCTL_SIZE = 312
+DM_TABLE_STATUS = (3 << 30) | (DM_IOCTL_SIZE << 16) | (0xFD << 8) | 12
+DM_DEV_WAIT = (3 << 30) | (DM_IOCTL_SIZE << 16) | (0xFD << 8) | 8
+BUF = 16384
+
+
+def dm_ioctl(ctl, name, cmd, event_nr=0):
+    """The params of MAP's first target as the kernel prints its status, and its event_nr.
+    DM_DEV_WAIT first waits until the map's event counter is no longer event_nr."""
+    buf = bytearray(BUF)
+    # version 4.0.0, data_size, data_start; event_nr at 32; name at offset 48
+    struct.pack_into("<IIIII", buf, 0, 4, 0, 0, BUF, DM_IOCTL_SIZE)
+    struct.pack_into("<I", buf, 32, event_nr)
+    buf[48:48 + len(name)] = name.encode()
+    fcntl.ioctl(ctl, cmd, buf)
+    data_start, target_count = struct.unpack_from("<II", buf, 16)
+    event = struct.unpack_from("<I", buf, 32)[0]
+    if target_count == 0:
+        return "", event
+    # struct dm_target_spec: sector_start, length, status, next, target_type[16]; params follow
+    params = buf[data_start + 40:]
+    return params[:params.index(0)].decode(), event
+
+
+def dm_status(ctl, name):
+    return dm_ioctl(ctl, name, DM_TABLE_STATUS)[0]
+
+
+def path_states(status):
+    """{devt: state} of every path in a multipath status line."""
+    words = status.split()
+    return {w: words[i + 1] for i, w in enumerate(words[:-1]) if ":" in w and w[0].isdigit()}
+
+
+def reached(status, devts, want):
+    states = path_states(status)
+    if devts.startswith("+"):
+        return sum(s == want for s in states.values()) >= int(devts[1:])
+    return all(states.get(d) == want for d in devts.split(","))
+
+
+def wait_events(ctl, name, devt, want):
+    """Without a session file: a thread sleeps in the kernel until each dm event of MAP,
+    and the status is read again every 50 ms anyway (a table reload swaps paths without an
+    event). Whichever sees the state first gives the time."""
+    seen = []
+    done = threading.Event()
+
+    def waiter():
+        status, event = dm_ioctl(ctl, name, DM_TABLE_STATUS)
+        while not reached(status, devt, want):
+            status, event = dm_ioctl(ctl, name, DM_DEV_WAIT, event)
+        seen.append(int(time.time() * 1000))
+        done.set()
+
+    threading.Thread(target=waiter, daemon=True).start()
+    deadline = time.monotonic() + 120
+    while not done.wait(0.05):
+        if reached(dm_status(ctl, name), devt, want):
+            seen.append(int(time.time() * 1000))
+            break
+        if time.monotonic() > deadline:
+            os._exit(1)
+    print(min(seen), 0, flush=True)
+    os._exit(0)
+
+
+def main():
+    name, devt, want = sys.argv[1:4]
+    session_file = sys.argv[4] if len(sys.argv) > 4 else None
+    ctl = os.open("/dev/mapper/control", os.O_RDWR)
+    if not session_file:
+        return wait_events(ctl, name, devt, want)
+    t_session = 0
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        now = int(time.time() * 1000)
+        if session_file and not t_session:
+            with open(session_file) as f:
+                if f.read().strip() == "LOGGED_IN":
+                    t_session = now
+        if reached(dm_status(ctl, name), devt, want):
+            print(now, t_session)
+            return 0
+        time.sleep(0.001)
+    return 1
+
+
+sys.exit(main())

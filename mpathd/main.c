@@ -289,8 +289,9 @@ static void maps_queueing_at_stop(struct daemon *d)
 	if (n == 0)
 		return;
 	log_info("queue_without_daemon no: queueing turned off on %zu map%s", n, n == 1 ? "" : "s");
-	while (busy && now_usec() < deadline) {
-		sd_event_run(d->event, 100000);
+	/* the loop has exited (sd_event_run() would refuse): the dm pool's results are taken here */
+	for (uint64_t now = now_usec(); busy && now < deadline; now = now_usec()) {
+		work_pool_settle(d->jobs, deadline - now);
 		busy = false;
 		for (size_t i = 0; i < d->nr_maps; i++)
 			busy |= d->maps[i]->busy;

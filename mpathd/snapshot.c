@@ -341,7 +341,8 @@ void daemon_publish_later(struct daemon *d)
 {
 	int r;
 
-	if (!d->event) {	/* before the loop exists (start-up, tests) */
+	/* before the loop exists (start-up, tests), or once it has finished (stop) */
+	if (!d->event || sd_event_get_state(d->event) == SD_EVENT_FINISHED) {
 		daemon_publish_now(d);
 		return;
 	}

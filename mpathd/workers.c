@@ -222,6 +222,31 @@ int work_pool_new(sd_event *event, const char *name, unsigned max_threads, struc
 	return 0;
 }
 
+/* @wait_usec from now on CLOCK_MONOTONIC, the clock of p->settled. */
+static void deadline_after(struct timespec *deadline, uint64_t wait_usec)
+{
+	clock_gettime(CLOCK_MONOTONIC, deadline);
+	deadline->tv_sec += wait_usec / 1000000;
+	deadline->tv_nsec += (wait_usec % 1000000) * 1000;
+	if (deadline->tv_nsec >= 1000000000) {
+		deadline->tv_sec++;
+		deadline->tv_nsec -= 1000000000;
+	}
+}
+
+void work_pool_settle(struct work_pool *p, uint64_t wait_usec)
+{
+	struct timespec deadline;
+
+	deadline_after(&deadline, wait_usec);
+	pthread_mutex_lock(&p->lock);
+	while (!p->finished && (p->queue || p->running) &&
+	       pthread_cond_timedwait(&p->settled, &p->lock, &deadline) != ETIMEDOUT)
+		;
+	pthread_mutex_unlock(&p->lock);
+	pool_reap(p);
+}
+
 unsigned work_pool_stop(struct work_pool *p, uint64_t wait_usec)
 {
 	struct timespec deadline;
@@ -230,13 +255,7 @@ unsigned work_pool_stop(struct work_pool *p, uint64_t wait_usec)
 
 	if (!p)
 		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += wait_usec / 1000000;
-	deadline.tv_nsec += (wait_usec % 1000000) * 1000;
-	if (deadline.tv_nsec >= 1000000000) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000;
-	}
+	deadline_after(&deadline, wait_usec);
 	p->source = sd_event_source_disable_unref(p->source);
 	pthread_mutex_lock(&p->lock);
 	p->stopping = true;

@@ -70,6 +70,13 @@ int work_pool_submit(struct work_pool *p, struct work_item *w);
 unsigned work_pool_busy(struct work_pool *p);
 
 /**
+ * work_pool_settle() - on the loop's thread, with the loop no longer running (at stop): wait
+ * up to @wait_usec for an item to finish, or for none to be queued or running, then call
+ * done() for what finished, as the loop would have.
+ */
+void work_pool_settle(struct work_pool *p, uint64_t wait_usec);
+
+/**
  * work_pool_stop() - stop taking work and free the pool.
  * @p: the pool; may be NULL.
  * @wait_usec: how long to wait for running items to return (0: not at all).

@@ -63,9 +63,14 @@ check "the next start brings every map up" wait_for 180 all_maps_up
 m=$(fx_map_of "$first")
 paths_of() { dmsetup deps -o devname "$1" | grep -o '(sd[a-z]*)' | tr -d '()'; }	# one dmsetup, no status read
 P=$(paths_of "$m")
+t0=$(fx_now_ms)
 fx_mpathd_stop
+stop_ms=$(( $(fx_now_ms) - t0 ))
+echo "  stopped ${stop_ms} ms after SIGTERM, turning queueing off on $LUNS maps"
 check "queue_without_daemon no: the map stopped queueing when the daemon stopped" \
 	bash -c "! dmsetup table $m | grep -q queue_if_no_path"
+check "... and every other map too" bash -c "! dmsetup table --target multipath | grep -q queue_if_no_path"
+check "... and the daemon was gone within 5 s (it waits for the messages, not for a timeout)" test "$stop_ms" -lt 5000
 for d in $P; do fx_path_offline "$d"; done
 t0=$(fx_now_ms)
 check "... so with every path offline a read fails instead of hanging" \

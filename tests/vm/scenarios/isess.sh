@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # desc: iSCSI session manager on an EqualLogic-style group: sessions per member and NIC for 1 and 2 members; carrier loss fails a NIC's paths at once and its return brings them back; a blackholed NIC is failed by the probes before NOP-out would; a stuck iscsiadm stalls nothing; host checks find and --fix ARP flux, rp_filter, a missing routing rule and an MTU mismatch; a volume added and removed, a member leaving; fio verify throughout
-# timeout: 400
+# timeout: 900
+# status: wip
 . "$(dirname "$0")/../lib/fixtures.sh"
 
 # One VM for the whole manager, as few logins as the checks need (a login takes 10-20 s under

@@ -152,6 +152,9 @@ static int eql_build_layout(const struct mpath_sel_map *map, struct mpath_sel_la
 		return sel_single_group(map, l);
 	}
 	sel_kernel_selector_from(map, "member_path_selector", &ks);
+	/* only round-robin takes a repeat count; queue-length and service-time force 1 and warn */
+	if (strcmp(ks.name, "round-robin") != 0)
+		repeat = 1;
 	snprintf(rep, sizeof(rep), "%ld", repeat > 0 ? repeat : 1);
 	if (ks.nr_path_args < 2)
 		args[1] = NULL;

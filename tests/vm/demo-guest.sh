@@ -19,7 +19,7 @@ fx_mpathd_start "defaults {
 	find_multipaths on
 	polling_interval 2
 }" || fx_die "mpathd"
-wait_for 60 test -n "$(dmsetup ls --target switch 2>/dev/null | grep -v '^No')" || { tail /tmp/mpathd.log; fx_die "no stack"; }
+wait_for 60 bash -c "dmsetup ls --target switch 2>/dev/null | grep -qv '^No'" || { tail /tmp/mpathd.log; fx_die "no stack"; }
 wait_for 30 bash -c "test \$($FX_MPATH show paths | grep -c ready) -ge 6"
 map=$(dmsetup ls --target switch | awk '{ print $1; exit }')
 say "mpath -ll: /dev/mapper/$map is a dm switch over one multipath device per member"

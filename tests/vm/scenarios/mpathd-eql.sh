@@ -63,7 +63,8 @@ share() {
 		[ $((10 + t)) = "$want" ] && mine=$((a - before[t]))
 	done
 	echo "$mine of $tot commands" > /tmp/share.last
-	echo $((tot >= 4096 ? mine * 100 / tot : -1))
+	# 4096 reads of 4 KiB; the block layer may merge a few neighbours, so a few less commands
+	echo $((tot >= 3900 ? mine * 100 / tot : -1))
 }
 share_below() { local v; v=$(share "$1" "$2" "$3") && [ "$v" -ge 0 ] && [ "$v" -lt "$4" ]; }
 # The fixture's owners: 16 MiB runs, member 11, 12, 13, 11.

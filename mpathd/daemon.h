@@ -52,6 +52,7 @@ struct daemon {
 	sd_event_source *publish_source;	/* deferred snapshot publication */
 	uint64_t generation;
 	bool startup_done;			/* every path found at start is known; maps are built */
+	bool stopping;				/* in teardown: queueing is what stop left it */
 	bool log_level_fixed;			/* -v given: verbosity in the config does not change it */
 	bool ready;				/* READY=1 sent: the first loads ran */
 	sd_event_source *ready_timer;

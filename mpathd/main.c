@@ -282,9 +282,12 @@ static void maps_queueing_at_stop(struct daemon *d)
 	for (size_t i = 0; i < d->nr_maps; i++) {
 		struct mpmap *m = d->maps[i];
 
+		/* d->stopping keeps the status reads that follow from turning it back on */
 		if (!m->unmanaged && map_exists(m) && m->queueing_live &&
-		    map_send_queueing(d, m, false) >= 0)
+		    map_send_queueing(d, m, false) >= 0) {
+			m->queueing_live = false;
 			n++;
+		}
 	}
 	if (n == 0)
 		return;
@@ -347,6 +350,7 @@ static int daemon_setup(struct daemon *d, const char *socket_path, const char *s
 
 static void daemon_teardown(struct daemon *d)
 {
+	d->stopping = true;
 	iscsi_manager_stop(d);
 	daemon_reload_cancel(d);	/* a reconfigure still reading is answered -ECANCELED */
 	ipc_server_stop(d);

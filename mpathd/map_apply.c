@@ -839,6 +839,8 @@ static void map_job_finished(struct daemon *d, struct mpmap *m)
 		if (map_send_message(d, m, streq(entry, "-") ? NULL : entry, text) >= 0)
 			return;		/* its completion comes back here for the rest */
 	}
+	if (d->stopping)
+		return;		/* at stop only the queued messages go out, no reload or read */
 	if (m->dirty)
 		map_schedule_reload(d, m);
 	else if (m->status_dirty)

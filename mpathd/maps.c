@@ -496,7 +496,8 @@ static void map_queueing_follow_settings(struct daemon *d, struct mpmap *m)
 {
 	bool want = map_settings_want_queueing(&m->settings) && !m->queueing_disabled;
 
-	if (!map_exists(m) || m->busy || want == m->queueing_live || m->unmanaged)
+	/* at stop, queue_without_daemon decided (maps_queueing_at_stop()): nothing undoes it */
+	if (d->stopping || !map_exists(m) || m->busy || want == m->queueing_live || m->unmanaged)
 		return;
 	log_info("%s: %s queueing, as no_path_retry asks", m->name, want ? "enabling" : "disabling");
 	if (map_send_queueing(d, m, want) >= 0)

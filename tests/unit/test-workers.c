@@ -139,9 +139,35 @@ static void test_stop_gives_up_on_blocked_items(void **state)
 	sd_event_unref(e);
 }
 
+/* At stop, with the loop gone: settle() waits for running items and runs their done(). */
+static void test_settle_without_the_loop(void **state)
+{
+	sd_event *e = NULL;
+	struct work_pool *p = NULL;
+	struct item a, b;
+
+	assert_int_equal(sd_event_new(&e), 0);
+	assert_int_equal(work_pool_new(e, "test", 1, &p), 0);
+	gate_set(false);
+	item_init(&a, true);
+	item_init(&b, false);
+	assert_int_equal(work_pool_submit(p, &a.w), 0);
+	assert_int_equal(work_pool_submit(p, &b.w), 0);
+	work_pool_settle(p, 100000);	/* a is blocked: nothing finishes, settle gives up */
+	assert_false(a.done);
+	gate_set(true);
+	for (int i = 0; i < 20 && !(a.done && b.done); i++)
+		work_pool_settle(p, 1000000);
+	assert_true(a.done);
+	assert_true(b.done);
+	assert_int_equal(work_pool_stop(p, 0), 0);
+	sd_event_unref(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_settle_without_the_loop),
 		cmocka_unit_test(test_blocked_items_hold_only_their_thread),
 		cmocka_unit_test(test_full_pool_queues_then_runs),
 		cmocka_unit_test(test_stop_gives_up_on_blocked_items),

@@ -92,6 +92,7 @@ struct mpmap {
 	bool queueing_disabled;		/* we sent fail_if_no_path */
 	bool queueing_live;		/* the kernel's table has queue_if_no_path */
 	uint64_t sync_hold_until;	/* a message failed: no state sync before this (µs) */
+	bool load_failed;		/* the last load failed: maps_tick() tries again */
 	struct map_referrals referrals;	/* where each part of the LUN lives (map_referrals.c) */
 	struct shared_text *regions_text;	/* a switch's regions as `show map X regions` lists them */
 	uint32_t block_size;		/* logical block size in bytes; 512 until read */

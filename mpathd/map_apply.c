@@ -466,11 +466,14 @@ static void sync_done(struct daemon *d, struct mpmap *m, struct map_job *j)
 	map_devs_from_job(m, j);
 	map_regions_render(m);
 	if (j->result < 0) {
-		log_err_errno(j->result, "%s: loading its devices failed", m->name);
+		log_err_errno(j->result, "%s: loading its devices failed; trying again at the next check",
+			      m->name);
+		m->load_failed = true;
 		map_policy_map_event(m, MPATH_SEL_MAP_LOAD_FAILED, &a);
 		if (a)
 			a->reload = false;	/* reloading now would fail alike */
 	} else {
+		m->load_failed = false;
 		if (loaded)
 			log_info("%s: %s with %zu paths", m->name,
 				 j->devs[j->nr_devs - 1].created ? "created" : "reloaded", m->nr_paths);

@@ -541,6 +541,8 @@ void maps_tick(struct daemon *d)
 
 		if (m->nr_paths == 0 && map_exists(m) && !m->busy && m->origin == MAP_CREATED)
 			map_schedule_reload(d, m);	/* a removal refused while open: try again */
+		else if (m->load_failed && m->nr_paths > 0 && !m->busy && !m->removing)
+			map_schedule_reload(d, m);	/* with what is known now (facts may have come in) */
 		if (m->retries_left < 0 || m->queueing_disabled)
 			continue;
 		if (m->retries_left > 0) {

@@ -524,7 +524,8 @@ fx_fio_wait() {
 	fi
 	wait "$pid" || rc=$?
 	if [ $rc != 0 ] || grep -q 'err=[ ]*[1-9]' "/tmp/fio-$1.out"; then
-		fx_log "fio $1 failed (rc $rc)"; cat "/tmp/fio-$1.err" "/tmp/fio-$1.out" | tail -n 20 >&2
+		fx_log "fio $1 failed (rc $rc)"
+		{ cat "/tmp/fio-$1.err"; grep -iE 'error|err=|verify|bad|run=' "/tmp/fio-$1.out"; } | head -n 30 >&2
 		return 1
 	fi
 	grep -E 'write: IOPS' "/tmp/fio-$1.out" | sed 's/^ */  fio: /' >&2

@@ -468,6 +468,10 @@ static void sync_done(struct daemon *d, struct mpmap *m, struct map_job *j)
 	if (j->result < 0) {
 		log_err_errno(j->result, "%s: loading its devices failed; trying again at the next check",
 			      m->name);
+		for (size_t i = 0; i < j->nr_devs; i++)
+			if (j->devs[i].result < 0)
+				log_warn("%s: %s: %s; table: %s", m->name, j->devs[i].name,
+					 strerror(-j->devs[i].result), j->devs[i].want ? j->devs[i].want : "-");
 		m->load_failed = true;
 		map_policy_map_event(m, MPATH_SEL_MAP_LOAD_FAILED, &a);
 		if (a)

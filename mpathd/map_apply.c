@@ -7,6 +7,7 @@
  * it) and only where it changed otherwise.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -470,8 +471,9 @@ static void sync_done(struct daemon *d, struct mpmap *m, struct map_job *j)
 			      m->name);
 		for (size_t i = 0; i < j->nr_devs; i++)
 			if (j->devs[i].result < 0)
-				log_warn("%s: %s: %s; table: %s", m->name, j->devs[i].name,
-					 strerror(-j->devs[i].result), j->devs[i].want ? j->devs[i].want : "-");
+				log_warn("%s: %s: %s; %llu sectors, table: %s", m->name, j->devs[i].name,
+					 strerror(-j->devs[i].result), (unsigned long long)j->size,
+					 j->devs[i].want ? j->devs[i].want : "-");
 		m->load_failed = true;
 		map_policy_map_event(m, MPATH_SEL_MAP_LOAD_FAILED, &a);
 		if (a)
@@ -692,6 +694,28 @@ static bool map_may_remove(struct daemon *d, struct mpmap *m)
 }
 
 /* The stack only changes through here; what the kernel already has is left alone. */
+/*
+ * A map's size, when its first path had none yet (its capacity was still being read): the
+ * largest its paths report now. sysfs `size` is the block layer's value in memory, no I/O.
+ */
+static uint64_t map_size_from_paths(struct mpmap *m)
+{
+	char attr[64], buf[32];
+
+	for (size_t i = 0; i < m->nr_paths; i++) {
+		struct path *p = m->paths[i];
+		unsigned long long v;
+
+		snprintf(attr, sizeof(attr), "block/%s/size", p->info.dev);
+		if (!p->info.size_sectors && mp_sysfs_read_attr(attr, buf, sizeof(buf)) >= 0 &&
+		    sscanf(buf, "%llu", &v) == 1)
+			p->info.size_sectors = v;
+		if (p->info.size_sectors > m->size_sectors)
+			m->size_sectors = p->info.size_sectors;
+	}
+	return m->size_sectors;
+}
+
 static void map_do_reload(struct daemon *d, struct mpmap *m)
 {
 	_cleanup_sel_layout_ struct mpath_sel_layout *l = NULL;
@@ -710,6 +734,11 @@ static void map_do_reload(struct daemon *d, struct mpmap *m)
 			return;
 		m->removing = true;
 		job_submit(d, m, j);
+		return;
+	}
+	if (!m->size_sectors && !map_size_from_paths(m)) {
+		log_info("%s: no path reports a size yet; loading once one does", m->name);
+		m->load_failed = true;		/* maps_tick() tries again */
 		return;
 	}
 	r = map_policy_layout(m, &l);

@@ -9,6 +9,10 @@ latency() { python3 "$HERE/../lib/sock-latency.py" "$@"; }
 # The sick array: 3 scsi_debug LUNs over 2 hosts, 4 commands in flight per host at most, so a
 # few slow writes hold every tag. The healthy array: a LIO volume over 2 iSCSI links.
 fx_scsi_debug 3 2 max_queue=4 || fx_die "scsi_debug"
+# With max_queue=4, sd's READ CAPACITY at probe time can meet a full queue and leave a disk at
+# 0 sectors (mpathd then waits for a size, as it should). A rescan reads it again.
+sized() { echo 1 > "/sys/block/$1/device/rescan"; [ "$(cat "/sys/block/$1/size")" -gt 0 ]; }
+for d in $(fx_sdebug_disks); do wait_for 30 sized "$d" || fx_die "$d has no size"; done
 fx_iscsi_simple 2 64 || fx_die "iSCSI target"
 h1=$(fx_iscsi_dev if1); h2=$(fx_iscsi_dev if2)
 ht1=$(fx_devt "$h1"); ht2=$(fx_devt "$h2")

@@ -13,22 +13,6 @@
 #include "sysfs.h"
 #include "util.h"
 
-static void read_attr(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void read_attr(char *buf, size_t len, const char *fmt, ...)
-{
-	char rel[PATH_MAX];
-	va_list ap;
-	int n;
-
-	buf[0] = '\0';
-	va_start(ap, fmt);
-	n = vsnprintf(rel, sizeof(rel), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(rel) || mp_sysfs_read_attr(rel, buf, len) < 0)
-		buf[0] = '\0';
-}
-
 static enum isess_session_state state_parse(const char *s)
 {
 	if (streq(s, "LOGGED_IN"))
@@ -92,21 +76,21 @@ static void session_read(unsigned sid, struct isess_session *s)
 	const char *nic;
 
 	*s = (struct isess_session) { .sid = sid, .tpgt = -1, .recovery_tmo = -1 };
-	read_attr(s->target, sizeof(s->target), "class/iscsi_session/session%u/targetname", sid);
-	read_attr(s->iface, sizeof(s->iface), "class/iscsi_session/session%u/ifacename", sid);
-	read_attr(buf, sizeof(buf), "class/iscsi_session/session%u/state", sid);
+	mp_sysfs_read_attrf(s->target, sizeof(s->target), "class/iscsi_session/session%u/targetname", sid);
+	mp_sysfs_read_attrf(s->iface, sizeof(s->iface), "class/iscsi_session/session%u/ifacename", sid);
+	mp_sysfs_read_attrf(buf, sizeof(buf), "class/iscsi_session/session%u/state", sid);
 	s->state = state_parse(buf);
-	read_attr(buf, sizeof(buf), "class/iscsi_session/session%u/tpgt", sid);
+	mp_sysfs_read_attrf(buf, sizeof(buf), "class/iscsi_session/session%u/tpgt", sid);
 	if (buf[0])
 		s->tpgt = atoi(buf);
-	read_attr(buf, sizeof(buf), "class/iscsi_session/session%u/recovery_tmo", sid);
+	mp_sysfs_read_attrf(buf, sizeof(buf), "class/iscsi_session/session%u/recovery_tmo", sid);
 	if (buf[0])
 		s->recovery_tmo = atoi(buf);
 	/* open-iscsi runs one connection per session, always number 0 */
-	read_attr(s->addr, sizeof(s->addr), "class/iscsi_connection/connection%u:0/persistent_address", sid);
-	read_attr(buf, sizeof(buf), "class/iscsi_connection/connection%u:0/persistent_port", sid);
+	mp_sysfs_read_attrf(s->addr, sizeof(s->addr), "class/iscsi_connection/connection%u:0/persistent_address", sid);
+	mp_sysfs_read_attrf(buf, sizeof(buf), "class/iscsi_connection/connection%u:0/persistent_port", sid);
 	s->port = buf[0] ? (unsigned)atoi(buf) : 3260;
-	read_attr(s->conn_addr, sizeof(s->conn_addr), "class/iscsi_connection/connection%u:0/address", sid);
+	mp_sysfs_read_attrf(s->conn_addr, sizeof(s->conn_addr), "class/iscsi_connection/connection%u:0/address", sid);
 	nic = iscsiadm_iface_nic(s->iface);
 	snprintf(s->nic, sizeof(s->nic), "%s", nic ? nic : "");
 	session_devs(s);

@@ -48,22 +48,7 @@ static void trim_right(char *s)
 }
 
 /* Read an optional attribute; a missing one leaves @buf empty. */
-static void read_attr(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void read_attr(char *buf, size_t len, const char *fmt, ...)
-{
-	char rel[PATH_MAX];
-	va_list ap;
-	int n;
-
-	buf[0] = '\0';
-	va_start(ap, fmt);
-	n = vsnprintf(rel, sizeof(rel), fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(rel) || mp_sysfs_read_attr(rel, buf, len) < 0)
-		buf[0] = '\0';
-	trim_right(buf);
-}
+#define read_attr(buf, len, ...) do { mp_sysfs_read_attrf(buf, len, __VA_ARGS__); trim_right(buf); } while (0)
 
 static bool dev_name_valid(const char *dev)
 {

@@ -46,6 +46,12 @@ int mp_sysfs_path(char *buf, size_t len, const char *fmt, ...)
 int mp_sysfs_read_attr(const char *relpath, char *buf, size_t len);
 
 /**
+ * mp_sysfs_read_attrf() - read an optional attribute named by a format; a missing or
+ * unreadable one leaves @buf empty.
+ */
+void mp_sysfs_read_attrf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/**
  * mp_sysfs_write_attr() - write @value to a sysfs attribute (e.g. "running" to device/state).
  * @relpath: the path relative to the sysfs root.
  *

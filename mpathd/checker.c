@@ -96,6 +96,13 @@ static void checker_done(struct daemon *d, struct path *p, enum mp_checker_state
 	log_debug("%s: %s %s in %llu ms", p->info.dev, p->checker->name, mp_checker_state_name(st),
 		  (unsigned long long)(elapsed_usec / 1000));
 	checker_path_state_changed(d, p, st);
+	/*
+	 * A verdict that did not change can still disagree with the kernel: a path reinstated
+	 * while its device was offline is failed again by the kernel at once, and only a later
+	 * test sees the device running. Every verdict brings the kernel in line, not only a change.
+	 */
+	if (p->map && (st == MP_CHK_READY || st == MP_CHK_FAULTY))
+		map_sync_path_states(d, p->map);
 	checker_arm(d, p, checker_next_delay(d, p, st));
 }
 
@@ -157,8 +164,10 @@ static void checker_req_done(struct devio_req *io)
 		p->check_req = NULL;
 		if (req->error && !req->busy)
 			log_debug_errno(req->error, "%s: %s test failed", p->info.dev, p->checker->name);
-		if (req->dev_state[0])
+		if (req->dev_state[0] && !streq(req->dev_state, p->info.dev_state)) {
 			snprintf(p->info.dev_state, sizeof(p->info.dev_state), "%s", req->dev_state);
+			daemon_publish_later(io->daemon);
+		}
 		if (req->vpd_wwid[0] && p->vpd_wwid[0] && !streq(req->vpd_wwid, p->vpd_wwid)) {
 			checker_identity_changed(io->daemon, p, req->vpd_wwid);
 			free(req);

@@ -6,11 +6,14 @@
 HERE=$(dirname "$0")
 latency() { python3 "$HERE/../lib/sock-latency.py" "$@"; }
 
-# The sick array: 3 scsi_debug LUNs over 2 hosts, 4 commands in flight per host at most, so a
-# few slow writes hold every tag. The healthy array: a LIO volume over 2 iSCSI links.
-fx_scsi_debug 3 2 max_queue=4 || fx_die "scsi_debug"
-# With max_queue=4, sd's READ CAPACITY at probe time can meet a full queue and leave a disk at
-# 0 sectors (mpathd then waits for a size, as it should). A rescan reads it again.
+# The sick array: 3 scsi_debug LUNs over 2 hosts, one command in flight per disk, so a few slow
+# writes hold every tag. scsi_debug's pool of command slots is shared by all its hosts: it has
+# exactly 6, one per disk, because a full pool fails a command outright (DID_ABORT). That
+# failure, met by the READ CAPACITY of a rescan (and setting a device running rescans it),
+# sets the disk to 0 sectors: a path that reads nothing, which directio rightly calls faulty.
+fx_scsi_debug 3 2 max_queue=6 || fx_die "scsi_debug"
+for d in $(fx_sdebug_disks); do echo 1 > "/sys/block/$d/device/queue_depth"; done
+# Probe-time reads ran with deeper queues and may have overflowed the pool: read every size again.
 sized() { echo 1 > "/sys/block/$1/device/rescan"; [ "$(cat "/sys/block/$1/size")" -gt 0 ]; }
 for d in $(fx_sdebug_disks); do wait_for 30 sized "$d" || fx_die "$d has no size"; done
 fx_iscsi_simple 2 64 || fx_die "iSCSI target"
@@ -82,6 +85,26 @@ release_scsi_debug() {
 	wait_for 60 bash -c "echo 1 > /sys/bus/pseudo/drivers/scsi_debug/delay" 2>/dev/null ||
 		fx_log "scsi_debug kept its delay"
 	for d in $(fx_sdebug_disks); do fx_path_running "$d"; done
+	check "test bed: every scsi_debug disk kept its size through the rescans" \
+		bash -c 'for d in $1; do [ "$(cat /sys/block/$d/size)" -gt 0 ] || exit 1; done' - "$(fx_sdebug_disks)"
+}
+
+sick_diag() {	# what the kernel and the daemon show for the sick maps, when a check on them fails
+	local m d
+	for m in "${S[@]}"; do echo "  $m: $(dmsetup status "$m")"; done
+	for d in $(fx_sdebug_disks); do
+		echo "  $d: $(cat /sys/block/$d/device/state) inflight $(cat /sys/block/$d/inflight) size $(cat /sys/block/$d/size)"
+	done
+	fx_mpath show paths | sed 's/^/  /'
+	for d in 0 1 2; do fx_fio_running "sick$d" && echo "  fio sick$d still runs"; done
+	local t pid
+	pid=$(pidof mpathd | cut -d' ' -f1)
+	for t in /proc/$pid/task/*; do	# where the daemon's threads wait
+		[ "$(cat $t/wchan)" = 0 ] || echo "  thread $(basename $t) $(cat $t/comm): $(cat $t/wchan)"
+		grep -q . $t/stack 2>/dev/null && [ "$(cat $t/wchan)" != futex_wait_queue ] &&
+			[ "$(cat $t/wchan)" != do_epoll_wait ] && sed 's/^/      /' $t/stack | head -n 12
+	done
+	ps -eo pid,stat,wchan:24,comm | awk '$2 ~ /D/' | sed 's/^/  D: /'
 }
 
 for checker in tur directio; do
@@ -103,8 +126,11 @@ for checker in tur directio; do
 	check "$checker: the hung sick paths are failed in the kernel (checker_timeout 5 s)" \
 		wait_for 20 fx_eq "F F" fx_dm_path_states "${S[0]}"
 	release_scsi_debug
-	for i in 0 1 2; do fx_fio_wait "sick$i" >/dev/null 2>&1; done
+	fx_log "released; waiting for the sick fio jobs"
+	for i in 0 1 2; do fx_fio_wait "sick$i" >/dev/null; done
+	fx_log "the sick fio jobs ended"
 	check "$checker: the sick paths return once their commands do" wait_for 60 fx_eq "A A" fx_dm_path_states "${S[0]}"
+	[ "$(fx_dm_path_states "${S[0]}")" = "A A" ] || sick_diag
 done
 
 # One sick map cannot stall others: reloads queued on 3 maps whose every command hangs.

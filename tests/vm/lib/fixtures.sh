@@ -24,6 +24,8 @@ fx_done() {	# the scenario's exit code: 0 only if every check passed and there w
 	echo "checks: $FX_PASS passed, $FX_FAIL failed"
 	if [ "$FX_FAIL" != 0 ] && [ -s /tmp/mpathd.log ]; then
 		echo "--- last lines of /tmp/mpathd.log"; tail -n "${MPATH_LOG_TAIL:-60}" /tmp/mpathd.log
+		# the whole log goes with the kept run directory
+		[ -d /.vm/results ] && cp /tmp/mpathd.log /.vm/results/mpathd.log 2>/dev/null
 	fi
 	[ "$FX_FAIL" = 0 ] && [ "$FX_PASS" -gt 0 ]
 }
@@ -510,11 +512,17 @@ fx_fio_start() {
 	eval "FX_FIO_PID_$name=$! FX_FIO_END_$name=$(( $(date +%s) + secs + ${FX_FIO_GRACE:-120} ))"
 }
 fx_fio_running() { local pid; eval "pid=\$FX_FIO_PID_$1"; kill -0 "$pid" 2>/dev/null; }
-# fx_fio_wait NAME: fio's result; a fio still running FX_FIO_GRACE (120) s after its runtime is
-# hung in I/O: the maps' state is printed and fio is killed, so the scenario fails, not times out.
+# fx_fio_wait NAME: fio's result, once the phase's checks are done. A fio still within its runtime
+# runs FX_FIO_TAIL (5) s more, long enough to verify what it wrote across the phase's events,
+# then is stopped with SIGINT (fio completes what is in flight and reports; exit 128). A fio
+# still running FX_FIO_GRACE (120) s after its runtime is hung in I/O: the maps' state is
+# printed and fio is killed, so the scenario fails, not times out.
 fx_fio_wait() {
-	local pid end rc=0
+	local pid end rc=0 tail stopped=
 	eval "pid=\$FX_FIO_PID_$1 end=\$FX_FIO_END_$1"
+	tail=$(( $(date +%s) + ${FX_FIO_TAIL:-5} ))
+	while kill -0 "$pid" 2>/dev/null && [ "$(date +%s)" -lt "$tail" ]; do sleep 0.5; done
+	kill -INT "$pid" 2>/dev/null && stopped=1
 	while kill -0 "$pid" 2>/dev/null && [ "$(date +%s)" -lt "$end" ]; do sleep 1; done
 	if kill -0 "$pid" 2>/dev/null; then
 		fx_log "fio $1 is hung in I/O; the dm devices:"
@@ -523,6 +531,7 @@ fx_fio_wait() {
 		kill -0 "$pid" 2>/dev/null && return 1
 	fi
 	wait "$pid" || rc=$?
+	[ "$rc" = 128 ] && [ -n "$stopped" ] && rc=0	# stopped by the SIGINT above
 	if [ $rc != 0 ] || grep -q 'err=[ ]*[1-9]' "/tmp/fio-$1.out"; then
 		fx_log "fio $1 failed (rc $rc)"
 		{ cat "/tmp/fio-$1.err"; grep -iE 'error|err=|verify|bad|run=' "/tmp/fio-$1.out"; } | head -n 30 >&2

@@ -43,9 +43,9 @@ if [ "$u_defined" -lt 1 ] || [ $(( ${u_pass:-0} + u_fail )) -lt "$u_defined" ]; 
 fi
 [ "$u_fail" = 0 ] || echo "$unit_out" | tail -n 60
 
-# The fuzz targets, 10 s each: one item, counted with the unit tests. The set-up installs clang
+# The fuzz targets, 5 s each: one item, counted with the unit tests. The set-up installs clang
 # and its libFuzzer runtime, so a skip (77) means a broken set-up and counts as a failure.
-tests/fuzz/run-fuzz.sh; fuzz_rc=$?
+MPATH_FUZZ_TIME=${MPATH_FUZZ_TIME:-5} tests/fuzz/run-fuzz.sh; fuzz_rc=$?
 case $fuzz_rc in
 0) u_pass=$(( ${u_pass:-0} + 1 )) ;;
 77) echo "fuzz: skipped"; u_fail=$(( u_fail + 1 )) ;;

@@ -45,7 +45,7 @@ for t in 1 2 3; do
 done
 echo "(each read went to the member that holds its page: the shares follow the ownership)"
 
-say "fio randwrite with crc32c verify for 40 s; link 1 cut at +5 s, restored at +20 s"
+say "fio randwrite with crc32c verify (40 s at most: stopped 5 s after the paths are back); link 1 cut at +5 s, restored at +20 s"
 FX_FIO_SIZE=${MB}m fx_fio_start demo "/dev/mapper/$map" 40
 sleep 5
 t_cut=$(fx_now_ms)

@@ -95,14 +95,16 @@ static void checker_done(struct daemon *d, struct path *p, enum mp_checker_state
 		p->consecutive_failures = 0;
 	log_debug("%s: %s %s in %llu ms", p->info.dev, p->checker->name, mp_checker_state_name(st),
 		  (unsigned long long)(elapsed_usec / 1000));
-	checker_path_state_changed(d, p, st);
 	/*
 	 * A verdict that did not change can still disagree with the kernel: a path reinstated
 	 * while its device was offline is failed again by the kernel at once, and only a later
-	 * test sees the device running. Every verdict brings the kernel in line, not only a change.
+	 * test sees the device running. A change sends its own message (checker_path_state_changed);
+	 * an unchanged verdict brings the kernel in line here.
 	 */
-	if (p->map && (st == MP_CHK_READY || st == MP_CHK_FAULTY))
+	if (p->map && st == p->info.checker_state && (st == MP_CHK_READY || st == MP_CHK_FAULTY))
 		map_sync_path_states(d, p->map);
+	else
+		checker_path_state_changed(d, p, st);
 	checker_arm(d, p, checker_next_delay(d, p, st));
 }
 

@@ -218,6 +218,10 @@ static void link_event(struct isess *m, const struct ifinfomsg *ifi, const char 
 		sd_event_source_set_enabled(m->relogin_timer, SD_EVENT_ONESHOT);
 	} else {
 		nic->relogin_at = 0;
+		/* the paths first, whichever of the host's and our link handlers runs first:
+		 * reading the sessions for the aborts below can wait on a busy connection */
+		if (m->ops->fail_paths)
+			m->ops->fail_paths(m->host, name, NULL, "carrier lost");
 		apply_fail_fast(m, name);
 	}
 	probes_update(m);

@@ -476,6 +476,25 @@ fx_san_sessions_per_target() {
 	for s in /sys/class/iscsi_session/session*; do [ -e "$s" ] && cat "$s/targetname"; done | sort | uniq -c |
 		awk '{ print $2, $1 }'
 }
+fx_iface_devts() {	# fx_iface_devts IFACE TARGET_SUFFIX: devts of the target's paths through IFACE, comma-separated
+	local s d
+	for s in /sys/class/iscsi_session/session*; do
+		[ -e "$s" ] && [ "$(cat "$s/ifacename")" = "$1" ] || continue
+		[ "$(cat "$s/targetname")" = "$FX_TGT_PREFIX:$2" ] || continue
+		for d in "$s"/device/target*/*/block/*; do [ -e "$d" ] && cat "$d/dev"; done
+	done | paste -sd,
+}
+# fx_iface_sessions_down IFACE: every session through IFACE has left LOGGED_IN (FAILED, or
+# FREE once iscsid has torn its connection down), so the kernel no longer holds its I/O
+fx_iface_sessions_down() {
+	local s n=0
+	for s in /sys/class/iscsi_session/session*; do
+		[ -e "$s" ] && [ "$(cat "$s/ifacename")" = "$1" ] || continue
+		[ "$(cat "$s/state")" != LOGGED_IN ] || return 1
+		n=$((n + 1))
+	done
+	[ $n -gt 0 ]
+}
 fx_san_sessions() { ls -d /sys/class/iscsi_session/session* 2>/dev/null | wc -l; }
 fx_san_sessions_of() {	# fx_san_sessions_of TARGET_SUFFIX [PORTAL_IP] [IFACE]: how many sessions
 	local s n=0

@@ -11,7 +11,9 @@ DEVTS is one "MAJ:MIN", several separated by commas (all of them), or "+N": at l
 paths of the map are in STATE (paths that come back as new devices after a relogin, while
 the old ones are still on their way out). Waits until that holds for STATE ("A" or "F")
 and prints "<t_state> <t_session>": CLOCK_REALTIME milliseconds when it was first seen and, with SESSION_STATE_FILE, when that
-file first read LOGGED_IN (0 without it). Exits 1 after 120 s.
+file first read LOGGED_IN (0 without it). Exits 1 after 120 s. With PATH_WATCH_READY set,
+creates that file once the first status is read: start the action after it exists (a
+Python start under TCG can take longer than the event it should time).
 """
 import fcntl, os, struct, sys, threading, time
 
@@ -56,6 +58,12 @@ def reached(status, devts, want):
     return all(states.get(d) == want for d in devts.split(","))
 
 
+def ready():
+    f = os.environ.get("PATH_WATCH_READY")
+    if f:
+        open(f, "w").close()
+
+
 def wait_events(ctl, name, devt, want):
     """Without a session file: a thread sleeps in the kernel until each dm event of MAP,
     and the status is read again every 50 ms anyway (a table reload swaps paths without an
@@ -70,6 +78,8 @@ def wait_events(ctl, name, devt, want):
         seen.append(int(time.time() * 1000))
         done.set()
 
+    dm_status(ctl, name)
+    ready()
     threading.Thread(target=waiter, daemon=True).start()
     deadline = time.monotonic() + 120
     while not done.wait(0.05):
@@ -89,6 +99,8 @@ def main():
     if not session_file:
         return wait_events(ctl, name, devt, want)
     t_session = 0
+    dm_status(ctl, name)
+    ready()
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         now = int(time.time() * 1000)

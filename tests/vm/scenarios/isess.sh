@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# desc: iSCSI session manager on an EqualLogic-style group: sessions per member and NIC for 1 and 2 members; carrier loss fails a NIC's paths at once and its return brings them back; a blackholed NIC is failed by the probes before NOP-out would; a stuck iscsiadm stalls nothing; host checks find and --fix ARP flux, rp_filter, a missing routing rule and an MTU mismatch; a volume added and removed, a member leaving; fio verify throughout
+# desc: iSCSI session manager on an EqualLogic-style group: sessions per member and NIC for 1, 2 and 3 members and 2 volumes; a NIC taken out of the config and put back; carrier loss fails a NIC's paths at once and its return brings them back; a blackholed NIC is failed by the probes before NOP-out would; a stuck iscsiadm stalls nothing; host checks find and --fix ARP flux, rp_filter, a missing routing rule and an MTU mismatch; a volume added and removed, a member leaving; fio verify throughout
 # timeout: 900
 # status: wip
 . "$(dirname "$0")/../lib/fixtures.sh"
@@ -23,6 +23,11 @@ layout_is() {
 		done
 	done
 }
+layout_one_nic() {	# layout_one_nic MEMBERS: volume 1 has one session per member, all through veth1
+	local g
+	[ "$(per_target 1)" = "$1" ] && [ "$(per_target 1 "" mpathd-veth1)" = "$1" ] || return 1
+	for g in $(seq 1 "$1"); do [ "$(per_target 1 "$(fx_san_member_ip "$g")")" = 1 ] || return 1; done
+}
 show_layout() { echo "  sessions: $(fx_san_sessions) ($(fx_san_sessions_per_target | tr '\n' ' '))"; }
 active_paths() { fx_dm_path_states "$1" | tr ' ' '\n' | grep -c '^A$'; }
 all_active() { [ "$(fx_dm_path_states "$1")" = "A A A A" ]; }
@@ -33,25 +38,8 @@ map_of_vol() {	# the map of volume V: the one holding a path of its sessions
 		for d in "$s"/device/target*/*/block/*; do [ -e "$d" ] && fx_map_of "$(basename "$d")"; done
 	done | head -n1
 }
-nic_devts() {	# nic_devts NIC VOLUME: the devts of the volume's paths whose session goes through NIC
-	local s d
-	for s in /sys/class/iscsi_session/session*; do
-		[ "$(cat "$s/ifacename")" = "mpathd-$1" ] || continue
-		[ "$(cat "$s/targetname")" = "$FX_TGT_PREFIX:eql-vol$2" ] || continue
-		for d in "$s"/device/target*/*/block/*; do [ -e "$d" ] && cat "$d/dev"; done
-	done | paste -sd,
-}
-# every session through NIC $1 has left LOGGED_IN (FAILED, or FREE once iscsid has torn its
-# connection down), so the kernel no longer holds its I/O
-nic_sessions_down() {
-	local s n=0
-	for s in /sys/class/iscsi_session/session*; do
-		[ "$(cat "$s/ifacename")" = "mpathd-$1" ] || continue
-		[ "$(cat "$s/state")" != LOGGED_IN ] || return 1
-		n=$((n + 1))
-	done
-	[ $n -gt 0 ]
-}
+nic_devts() { fx_iface_devts "mpathd-$1" "eql-vol$2"; }	# nic_devts NIC VOLUME
+nic_sessions_down() { fx_iface_sessions_down "mpathd-$1"; }
 nic_session_logged_in() {	# some session through NIC $1 is LOGGED_IN
 	local s
 	for s in /sys/class/iscsi_session/session*; do
@@ -64,8 +52,9 @@ nic_session_logged_in() {	# some session through NIC $1 is LOGGED_IN
 # since the action go to /tmp/timed.log
 timed() {
 	local want=$1 devts=$2 t0 ta up w; shift 2
-	python3 "$WATCH" "$M" "$devts" "$want" > /tmp/watch.out & w=$!
-	sleep 0.3
+	rm -f /tmp/watch.ready
+	PATH_WATCH_READY=/tmp/watch.ready python3 "$WATCH" "$M" "$devts" "$want" > /tmp/watch.out & w=$!
+	wait_for 20 test -e /tmp/watch.ready || echo "  (the watcher did not start in 20 s)" >&2
 	up=$(cut -d' ' -f1 /proc/uptime)
 	t0=$(fx_now_ms); "$@"
 	if wait "$w" && read -r ta _ < /tmp/watch.out; then echo $((ta - t0)); else echo 999999; fi
@@ -215,9 +204,31 @@ check "--fix is idempotent: another run finds and changes nothing" bash -c "$FX_
 check "the JSON view has no findings" bash -c "$FX_MPATH iscsi show check --json | grep -q '\"findings\": \[\]'"
 check "the paths stayed active through the fixes" wait_for 30 all_active "$M"
 
-echo "== volume 2 added: 4 sessions for it, volume 1 keeps its own"
+echo "== veth2 taken out of the config, then put back (a NIC removed and added)"
+FX_FIO_SIZE=16m fx_fio_start nic "/dev/mapper/$M" 90
+sed -i 's/^\tnic veth1 veth2$/\tnic veth1/' /tmp/mpathd.conf
+fx_mpath reconfigure
+check "veth2's sessions are logged out" wait_for 60 fx_eq 0 fx_san_sessions_of eql-vol1 "" mpathd-veth2
+check "one session per member left, through veth1" wait_for 10 layout_one_nic 2
+show_layout
+check "$M has 2 paths, both active" wait_for 30 fx_eq "A A" fx_dm_path_states "$M"
+sed -i 's/^\tnic veth1$/\tnic veth1 veth2/' /tmp/mpathd.conf
+fx_mpath reconfigure
+check "veth2 back: 4 sessions, 2 per member, 2 per NIC" wait_for 60 layout_is 4 2 1
+check "all 4 paths of $M active again" wait_for 30 all_active "$M"
+check "fio with verify saw no I/O error while a NIC left and came back" fx_fio_wait nic
+
+echo "== member 3 joins: 2 sessions per member, 3 per NIC"
+FX_FIO_SIZE=16m fx_fio_start m3 "/dev/mapper/$M" 60
+fx_san_member_add 3 || fx_die "member 3"
+check "6 sessions, 2 per member, 3 per NIC" wait_for 90 layout_is 6 3 1
+show_layout
+check "6 paths of $M active" wait_for 30 fx_eq 6 active_paths "$M"
+check "fio with verify saw no I/O error while member 3 joined" fx_fio_wait m3
+
+echo "== volume 2 added: 6 sessions for it, volume 1 keeps its own"
 fx_san_volume_add 2 || fx_die "volume 2"
-check "8 sessions: 4 for each of volumes 1 and 2" wait_for 90 layout_is 4 2 1 2
+check "12 sessions: 6 for each of volumes 1 and 2" wait_for 120 layout_is 6 3 1 2
 show_layout
 check "2 maps" wait_for 30 fx_eq 2 fx_count fx_dm_maps
 
@@ -225,12 +236,12 @@ echo "== volume 2 leaves the group: its sessions and node records go, volume 1 k
 FX_FIO_SIZE=16m fx_fio_start shrink "/dev/mapper/$M" 30
 fx_san_volume_hide 2
 check "volume 2 has no session left" wait_for 60 fx_eq 0 per_target 2
-check "4 sessions: volume 1's" fx_eq 4 fx_san_sessions
+check "6 sessions: volume 1's" fx_eq 6 fx_san_sessions
 check "its node records are gone too" wait_for 30 fx_eq 0 vol_records 2
 
-echo "== member 2 leaves: its sessions are logged out"
-fx_san_member_hide 2
-check "2 sessions, one per NIC, none to member 2" wait_for 60 layout_is 2 1 1
+echo "== members 2 and 3 leave: their sessions are logged out"
+fx_san_member_hide 2; fx_san_member_hide 3
+check "2 sessions, one per NIC, none to members 2 and 3" wait_for 60 layout_is 2 1 1
 show_layout
 check "$M is down to its 2 paths, both active" wait_for 30 fx_eq "A A" fx_dm_path_states "$M"
 check "fio with verify saw no I/O error while a volume and a member left" fx_fio_wait shrink

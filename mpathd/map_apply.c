@@ -40,6 +40,7 @@ struct job_dev {
 	char uuid[136];		/* expected; a device with another UUID under this name is not ours */
 	char *want;		/* JOB_SYNC: the table wanted (a switch's is built on the worker) */
 	bool remove;		/* JOB_SYNC: not in the plan any more; removed top-down at the end */
+	bool adopted;		/* JOB_SYNC: found at start-up: a reload logs both tables first */
 	uint32_t *regions;	/* switch: the region map wanted */
 	uint32_t *old_regions;	/* switch: the map as last sent, NULL when unknown (send it whole) */
 	size_t nr_regions;
@@ -176,6 +177,9 @@ static int dev_sync(struct job_dev *jd, uint64_t size)
 		/* the name belongs to a device that is not this map's: never touch it */
 		r = -EEXIST;
 	} else if (r >= 0 && (jd->size != size || !table_same(jd))) {
+		if (jd->adopted)
+			log_notice("%s: found with a table other than mpathd's for its settings; reloading. "
+				   "was: %s; now: %s", jd->name, jd->table ? jd->table : "(none)", jd->want);
 		r = mp_dm_reload(jd->name, size, target_name(jd->type), jd->want);
 		jd->loaded = r >= 0;
 	}
@@ -638,6 +642,7 @@ static int job_for_plan(struct mpmap *m, struct map_plan *plan, struct map_job *
 		snprintf(jd->name, sizeof(jd->name), "%s", pd->name);
 		/* a device we have is checked against the UUID it has (an adopted map keeps its own) */
 		snprintf(jd->uuid, sizeof(jd->uuid), "%s", old ? old->uuid : pd->uuid);
+		jd->adopted = old && m->origin == MAP_ADOPTED;
 		if (pd->params && !(jd->want = strdup(pd->params)))
 			r = -ENOMEM;
 		if (pd->type == MP_SEL_DEVICE_SWITCH && r >= 0) {

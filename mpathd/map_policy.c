@@ -232,14 +232,16 @@ int map_policy_attach(struct daemon *d, struct mpmap *m)
 
 	if (mp->plugin && streq(mp->plugin->name, name))
 		return 0;
-	/* on the fallback already, and the plugin is still missing: nothing new to say */
-	if (mp->plugin && streq(mp->wanted, name) && plugins_get(name, &wanted) < 0)
+	/* on the fallback already, and the plugin is still missing or must wait for the
+	 * adopted map to be rebuilt: nothing new to say */
+	if (mp->plugin && streq(mp->wanted, name) && (mp->deferred || plugins_get(name, &wanted) < 0))
 		return 0;
 	if (mp->plugin) {
 		log_info("%s: selector changes from %s to %s", m->name, mp->plugin->name, name);
 		map_policy_detach(m);
 	}
 	mp->wanted[0] = '\0';
+	mp->deferred = false;
 	r = policy_try(m, name);
 	if (r < 0 && r != -ENOMEM && !streq(name, PLUGIN_BUILTIN)) {
 		/* the loader said why once; each map says what it does about it once */
@@ -290,6 +292,40 @@ static int layout_with(struct mpmap *m, struct mp_selector *plugin, struct mpath
 	return top;
 }
 
+static const char *dev_type_name(enum mp_sel_device_type t)
+{
+	return t == MP_SEL_DEVICE_SWITCH ? "switch" : "multipath";
+}
+
+/*
+ * An adopted map (another daemon's, or ours from before a restart) whose plugin wants a
+ * top device of another type: the kernel cannot change a live device's target type, and
+ * building the plugin's stack beside it would claim the same paths twice. The map keeps
+ * the built-in layout, the same kind of table it has, until it is rebuilt.
+ */
+static int layout_defer(struct mpmap *m, struct mpath_sel_layout **ret, int top)
+{
+	char name[64];
+	int r;
+
+	if (m->origin != MAP_ADOPTED || !map_exists(m) || streq(m->policy.plugin->name, PLUGIN_BUILTIN) ||
+	    (*ret)->devices[top].type == map_top(m)->type)
+		return top;
+	snprintf(name, sizeof(name), "%s", m->policy.plugin->name);
+	log_notice("%s: selector %s builds a %s over this %s map found at start-up; the kernel cannot "
+		   "change a live map's type, so it keeps the built-in %s layout until it is rebuilt "
+		   "(flush the map while idle and restart mpathd)", m->name, name,
+		   dev_type_name((*ret)->devices[top].type), dev_type_name(map_top(m)->type), PLUGIN_BUILTIN);
+	*ret = mp_sel_layout_free(*ret);
+	map_policy_detach(m);
+	r = policy_try(m, PLUGIN_BUILTIN);
+	if (r < 0)
+		return r;
+	snprintf(m->policy.wanted, sizeof(m->policy.wanted), "%s", name);
+	m->policy.deferred = true;
+	return layout_with(m, m->policy.plugin, ret);
+}
+
 int map_policy_layout(struct mpmap *m, struct mpath_sel_layout **ret)
 {
 	struct mp_selector *builtin;
@@ -298,7 +334,9 @@ int map_policy_layout(struct mpmap *m, struct mpath_sel_layout **ret)
 	if (!m->policy.plugin)
 		return -ENODEV;
 	r = layout_with(m, m->policy.plugin, ret);
-	if (r >= 0 || r == -ENOMEM || streq(m->policy.plugin->name, PLUGIN_BUILTIN))
+	if (r >= 0)
+		return layout_defer(m, ret, r);
+	if (r == -ENOMEM || streq(m->policy.plugin->name, PLUGIN_BUILTIN))
 		return r;
 	log_warn("%s: using the built-in %s layout for this load", m->name, PLUGIN_BUILTIN);
 	r = plugins_get(PLUGIN_BUILTIN, &builtin);

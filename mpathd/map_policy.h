@@ -39,7 +39,8 @@ struct mp_selector;
 struct map_policy {
 	struct mp_selector *plugin;
 	void *priv;
-	char wanted[64];
+	char wanted[64];	/* the plugin asked for, when another one runs instead */
+	bool deferred;		/* @wanted would change an adopted map's type (map_policy_layout) */
 };
 
 /**

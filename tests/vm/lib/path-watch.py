@@ -11,7 +11,8 @@ DEVTS is one "MAJ:MIN", several separated by commas (all of them), or "+N": at l
 paths of the map are in STATE (paths that come back as new devices after a relogin, while
 the old ones are still on their way out). Waits until that holds for STATE ("A" or "F")
 and prints "<t_state> <t_session>": CLOCK_REALTIME milliseconds when it was first seen and, with SESSION_STATE_FILE, when that
-file first read LOGGED_IN (0 without it). Exits 1 after 120 s. With PATH_WATCH_READY set,
+file first read LOGGED_IN (0 without it; PATH_WATCH_SESSION_STATE names another state, as
+FAILED). Exits 1 after 120 s. With PATH_WATCH_READY set,
 creates that file once the first status is read: start the action after it exists (a
 Python start under TCG can take longer than the event it should time).
 """
@@ -99,6 +100,7 @@ def main():
     if not session_file:
         return wait_events(ctl, name, devt, want)
     t_session = 0
+    session_want = os.environ.get("PATH_WATCH_SESSION_STATE", "LOGGED_IN")
     dm_status(ctl, name)
     ready()
     deadline = time.monotonic() + 120
@@ -106,7 +108,7 @@ def main():
         now = int(time.time() * 1000)
         if session_file and not t_session:
             with open(session_file) as f:
-                if f.read().strip() == "LOGGED_IN":
+                if f.read().strip() == session_want:
                     t_session = now
         if reached(dm_status(ctl, name), devt, want):
             print(now, t_session)

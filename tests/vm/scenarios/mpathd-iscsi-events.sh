@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# desc: iSCSI session state from the kernel: a blackholed link fails its path on the connection error, the session's return reinstates it at once; a hung path does not stall the CLI or other checks; the target restarted under fio
+# desc: iSCSI session state from the kernel: with no I/O and under fio, a blackholed link fails its path within 1 s of the connection error and the session's login reinstates it within 1 s; a hung path does not stall the CLI or other checks; the target restarted under fio
 # timeout: 360
 . "$(dirname "$0")/../lib/fixtures.sh"
 
@@ -28,6 +28,29 @@ check "the daemon listens to iSCSI connection events" log_has "listening to iSCS
 check "both paths use the directio checker" bash -c "grep -q '$d1: checker directio' /tmp/mpathd.log && grep -q '$d2: checker directio' /tmp/mpathd.log"
 echo "  $d1 is on $s1"
 
+# No I/O first: dm-multipath fails a path only on a failed request, so here only mpathd can.
+# Timed by tests/vm/lib/path-watch.py against the session's own sysfs state (1 ms polls):
+# the kernel sets FAILED when the connection error stops the connection, LOGGED_IN when the
+# relogin is done. Generous bounds that still catch a regression to polling (a directio
+# test of a hung session never answers; the failed-path re-test runs every 250 ms).
+WATCH=$FX_SRC/tests/vm/lib/path-watch.py
+session_state=/sys/class/iscsi_session/$s1/state
+watch_vs_session() {	# watch_vs_session DEVT STATE SESSION_STATE ACTION...: ms from the session state to the path state
+	local w tp ts; rm -f /tmp/watch.ready
+	PATH_WATCH_READY=/tmp/watch.ready PATH_WATCH_SESSION_STATE=$3 python3 "$WATCH" "$m" "$1" "$2" "$session_state" > /tmp/watch.out & w=$!
+	wait_for 20 test -e /tmp/watch.ready
+	shift 3; "$@"
+	if wait "$w" && read -r tp ts < /tmp/watch.out && [ "$ts" -gt 0 ]; then echo $((tp - ts)); else echo 999999; fi
+}
+ms=$(watch_vs_session "$t1" F FAILED fx_link_blackhole 1)
+echo "  no I/O: $d1 failed ${ms} ms after its session went FAILED (negative: before sysfs said so)"
+check "no I/O: a blackholed link's path is failed within 1 s of the connection error" test "$ms" -le 1000
+check "... by mpathd, on the connection event: the log names $s1" log_has "$s1: iSCSI connection [0-9]+ failed \([a-z_]+\): 1 path failed"
+ms=$(watch_vs_session "$t1" A LOGGED_IN fx_link_clear 1)
+echo "  no I/O: $d1 reinstated ${ms} ms after its session logged in again"
+check "no I/O: the path is reinstated within 1 s of its session's login" test "$ms" -le 1000
+check "both paths active again" wait_for 30 fx_eq "A A" fx_dm_path_states "$m"
+
 # A blackholed link: no carrier change, so only the session's NOP-out timeout notices.
 FX_FIO_SIZE=32m fx_fio_start io "/dev/mapper/$m" 50
 sleep 3
@@ -38,7 +61,7 @@ check "the CLI answers while $d1 hangs (within 2 s)" timeout 2 "$FX_MPATH" show 
 check "$d1 is failed in the kernel" wait_for 30 fx_eq F fx_dm_path_state "$m" "$t1"
 echo "  path failed $(( $(fx_now_ms) - t0 )) ms after the blackhole"
 check "$d2 was tested while $d1 hung (a directio answer in the log)" bash -c "log_since $hang_log | grep -q '$d2: directio ready'"
-check "the connection error failed it: the log names $s1" log_has "$s1: iSCSI connection [0-9]+ failed \([a-z_]+\): 1 path failed"
+check "the connection error failed it: the log names $s1" bash -c "log_since $hang_log | grep -qE '$s1: iSCSI connection [0-9]+ failed \([a-z_]+\): 1 path failed'"
 check "$d2 stays active" fx_eq A fx_dm_path_state "$m" "$t2"
 sleep 4
 fx_link_clear 1
@@ -46,7 +69,7 @@ check "the session of $d1 logs in again" wait_for 60 fx_eq LOGGED_IN fx_iscsi_se
 tl=$(fx_now_ms)
 check "$d1 is reinstated" wait_for 30 fx_eq A fx_dm_path_state "$m" "$t1"
 echo "  reinstated $(( $(fx_now_ms) - tl )) ms after the session logged in (as the test polls it)"
-check "the session's return was seen: the log names $d1 and $s1" log_has "$d1: $s1 logged in again"
+check "the session's return was seen: the log names $d1 and $s1" bash -c "log_since $hang_log | grep -q '$d1: $s1 logged in again'"
 check "fio with verify saw no error across the blackhole" fx_fio_wait io
 
 # The target restarted: its portal group disabled for 4 s, every session drops, I/O queues.

@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # desc: iSCSI session manager on an EqualLogic-style group: sessions per member and NIC for 1, 2 and 3 members and 2 volumes; a NIC taken out of the config and put back; carrier loss fails a NIC's paths at once and its return brings them back; a blackholed NIC is failed by the probes before NOP-out would; a stuck iscsiadm stalls nothing; host checks find and --fix ARP flux, rp_filter, a missing routing rule and an MTU mismatch; a volume added and removed, a member leaving; fio verify throughout
 # timeout: 900
-# status: wip
 . "$(dirname "$0")/../lib/fixtures.sh"
 
 # One VM for the whole manager, as few logins as the checks need (a login takes 10-20 s under

@@ -9,7 +9,9 @@ writes VARIANT_B, then VARIANT_A, ... over CONF (the daemon starts with VARIANT_
 RECONFIGURE command, and waits until MAP's live table has the variant's path selector
 ("round-robin 0" in B, "service-time 0" in A), so every turn is one real reload of MAP.
 Meanwhile SAMPLES requests go over the daemon's socket (no exec in the figure), then
-EXEC_SAMPLES runs of the daemon's own CLI.
+EXEC_SAMPLES runs of the daemon's own CLI. Each of the two phases stops early after
+MPATH_BENCH_CLI_SECS seconds (default 900): a daemon whose replies take seconds then reports
+the samples it gave in that time, with <phase>_capped=1.
 
 Every reply is checked: a sample fails when no reply comes within 10 s, the reply is an
 error (mpathd: a non-zero status; multipathd: "fail", "timeout" or "error" text, which its
@@ -145,7 +147,10 @@ class Background:
 
 def sample(n, ask, paths, pause):
     lat, failed, incomplete, shown = [], 0, 0, 0
+    deadline = time.monotonic() + float(os.environ.get("MPATH_BENCH_CLI_SECS", "900"))
     for _ in range(n):
+        if time.monotonic() > deadline:
+            break
         t0 = time.monotonic()
         try:
             ok, body = ask()
@@ -168,8 +173,9 @@ def pct(lat, p):
     return s[max(0, min(len(s) - 1, -(-len(s) * p // 100) - 1))] if s else float("nan")
 
 
-def report(prefix, lat, failed, incomplete):
-    print(f"{prefix}_n={len(lat)} {prefix}_failed={failed} {prefix}_incomplete={incomplete} "
+def report(prefix, want, lat, failed, incomplete):
+    print(f"{prefix}_n={len(lat)} {prefix}_capped={int(len(lat) < want)} "
+          f"{prefix}_failed={failed} {prefix}_incomplete={incomplete} "
           f"{prefix}_p50={pct(lat, 50):.1f} {prefix}_p90={pct(lat, 90):.1f} "
           f"{prefix}_p99={pct(lat, 99):.1f} {prefix}_max={max(lat, default=float('nan')):.1f}")
 
@@ -189,8 +195,8 @@ def main():
     t0 = time.monotonic()
     bg.start()
     time.sleep(0.5)
-    report("sock", *sample(n, ask, paths, 0.01))
-    report("exec", *sample(n_exec, lambda: run_exec(cli), paths, 0.01))
+    report("sock", n, *sample(n, ask, paths, 0.01))
+    report("exec", n_exec, *sample(n_exec, lambda: run_exec(cli), paths, 0.01))
     bg.stop.set()
     time.sleep(0.3)
     print(f"secs={time.monotonic() - t0:.0f} turns={bg.turns} turn_timeouts={bg.timeouts} "

@@ -9,7 +9,9 @@ BENCH_DIR=$HERE
 . "$HERE/lib/reinstate.sh"
 . "$HERE/lib/cli.sh"
 . "$HERE/lib/eql.sh"
+. "$HERE/lib/iscsi.sh"
 WHAT=${MPATH_BENCH_WHAT:-all}
+[ -n "${MPATH_BENCH_TRACE:-}" ] && set -x	# MPATH_BENCH_TRACE=1: every command to stderr
 LUNS=${MPATH_BENCH_LUNS:-256} PATHS=${MPATH_BENCH_PATHS:-4}
 SAMPLES=${MPATH_BENCH_SAMPLES:-1000} EXEC_SAMPLES=${MPATH_BENCH_EXEC_SAMPLES:-100}
 CLI_LUNS=${MPATH_BENCH_CLI_LUNS:-64}
@@ -82,8 +84,9 @@ if want coldstart || want cli || want rss; then
 	rmmod scsi_debug 2>/dev/null
 fi
 want reinstate && bench_reinstate
-# rr and eql each build their own target in the same namespace and links: bench/run.sh
+# rr, eql and iscsi each build their own target in the same namespace and links: bench/run.sh
 # gives each its own VM run.
 want rr && bench_rr
 want eql && bench_eql
+want iscsi && bench_iscsi
 true

@@ -9,6 +9,7 @@ failed sample. Failed samples are counted and printed, never dropped.
       "| LABEL | median [min–max] | median [min–max] | n (f failed) / n (f failed) | ratio |"
       ratio = multipathd's median / mpathd's (above 1: mpathd is faster), printed even if < 1
   stats.py ratio A B      B / A, formatted as in a row ("-" if either is not a number)
+  stats.py summary FILE   "median [min–max] (n)" of one file
 """
 import statistics
 import sys
@@ -63,6 +64,9 @@ def row(label, fa, fb):
 def main():
     if sys.argv[1] == "row":
         row(*sys.argv[2:5])
+    elif sys.argv[1] == "summary":
+        ok, failed = load(sys.argv[2])
+        print(f"{spread(ok)} ({len(ok) + failed})")
     elif sys.argv[1] == "ratio":
         print(ratio(sys.argv[2], sys.argv[3]))
     else:

@@ -33,13 +33,22 @@ cli_daemon() {	# cli_daemon WHO N: key=value figures into cli-WHO
 	daemon_down "$who"; flush_maps
 }
 cli_get() { tr ' ' '\n' < "$BENCH_TMP/cli-$1" | awk -F= -v k="$2" '$1 == k { print $2 }'; }
+cli_p() {	# cli_p WHO sock|exec P: the percentile, none for a p99 over fewer than 1,000 samples
+	if [ "$3" = p99 ] && [ "$(cli_get "$1" "$2_n")" -lt 1000 ] 2>/dev/null; then
+		echo "- (n<1000)"
+	else
+		cli_get "$1" "$2_$3"
+	fi
+}
 cli_rows() {	# cli_rows sock|exec LABEL
 	local k=$1 what=$2 p a b
 	for p in p50 p99 max; do
 		[ "$k" = exec ] && [ $p = p99 ] && p=p90	# too few process samples for a p99
-		a=$(cli_get mpathd "${k}_$p"); b=$(cli_get multipathd "${k}_$p")
+		a=$(cli_p mpathd "$k" $p); b=$(cli_p multipathd "$k" $p)
 		row "$what: $p (ms)" "$a" "$b" "$(ratio "$a" "$b")"
 	done
+	row "$what: samples taken (stopped after ${MPATH_BENCH_CLI_SECS:-900} s)" \
+		"$(cli_get mpathd "${k}_n")" "$(cli_get multipathd "${k}_n")" -
 	row "$what: failed replies (error, timeout, none)" \
 		"$(cli_get mpathd "${k}_failed") of $(cli_get mpathd "${k}_n")" \
 		"$(cli_get multipathd "${k}_failed") of $(cli_get multipathd "${k}_n")" -
@@ -52,8 +61,8 @@ bench_cli() {
 	for who in mpathd multipathd; do cli_daemon "$who" "$n"; done
 	table_head "\`show paths\` during a one-map reconfigure loop, $n LUNs x $PATHS paths" \
 		what mpathd multipathd "multipathd / mpathd"
-	cli_rows sock "socket, $SAMPLES samples"
-	cli_rows exec "CLI process (\`mpath show paths\` / \`multipathd show paths\`), $EXEC_SAMPLES samples"
+	cli_rows sock "socket, up to $SAMPLES samples"
+	cli_rows exec "CLI process (\`mpath show paths\` / \`multipathd show paths\`), up to $EXEC_SAMPLES samples"
 	row "reload turns completed (the map's table changed) / not within 60 s" \
 		"$(cli_get mpathd turns) / $(cli_get mpathd turn_timeouts) in $(cli_get mpathd secs) s" \
 		"$(cli_get multipathd turns) / $(cli_get multipathd turn_timeouts) in $(cli_get multipathd secs) s" -

@@ -1,22 +1,22 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Time path state changes without forking: the kernel's multipath status through the
-DM_TABLE_STATUS ioctl, read at each dm event (a thread waits in DM_DEV_WAIT) and every
-50 ms, so that no busy poller steals a small test VM's CPU from what it measures; with a
-session state file, both are polled every 1 ms instead.
+"""Time path state changes without running a command per poll: the kernel's multipath
+status through the DM_TABLE_STATUS ioctl, read at each dm event (a child process waits in
+DM_DEV_WAIT) and every 50 ms, so that no busy poller steals a small test VM's CPU from what
+it measures; with a session state file, both are polled every 1 ms instead.
 
   path-watch.py MAP DEVTS STATE [SESSION_STATE_FILE]
 
 DEVTS is one "MAJ:MIN", several separated by commas (all of them), or "+N": at least N
 paths of the map are in STATE (paths that come back as new devices after a relogin, while
 the old ones are still on their way out). Waits until that holds for STATE ("A" or "F")
-and prints "<t_state> <t_session>": CLOCK_REALTIME milliseconds when it was first seen and, with SESSION_STATE_FILE, when that
-file first read LOGGED_IN (0 without it; PATH_WATCH_SESSION_STATE names another state, as
-FAILED). Exits 1 after 120 s. With PATH_WATCH_READY set,
-creates that file once the first status is read: start the action after it exists (a
-Python start under TCG can take longer than the event it should time).
+and prints "<t_state> <t_session>": CLOCK_REALTIME milliseconds when it was first seen
+and, with SESSION_STATE_FILE, when that file first read LOGGED_IN (0 without it;
+PATH_WATCH_SESSION_STATE names another state, as FAILED). Exits 1 after 120 s. With
+PATH_WATCH_READY set, creates that file once the first status is read: start the action
+after it exists (a Python start under TCG can take longer than the event it times).
 """
-import fcntl, os, struct, sys, threading, time
+import fcntl, os, select, signal, struct, sys, time
 
 DM_IOCTL_SIZE = 312
 DM_TABLE_STATUS = (3 << 30) | (DM_IOCTL_SIZE << 16) | (0xFD << 8) | 12
@@ -66,30 +66,32 @@ def ready():
 
 
 def wait_events(ctl, name, devt, want):
-    """Without a session file: a thread sleeps in the kernel until each dm event of MAP,
-    and the status is read again every 50 ms anyway (a table reload swaps paths without an
-    event). Whichever sees the state first gives the time."""
-    seen = []
-    done = threading.Event()
-
-    def waiter():
+    """Without a session file: a child process sleeps in the kernel until each dm event of
+    MAP (DM_DEV_WAIT; a process, not a thread, as Python's ioctl() keeps the GIL while it
+    sleeps), and the status is read again every 50 ms anyway (a table reload swaps paths
+    without an event). Whichever sees the state first gives the time."""
+    dm_status(ctl, name)
+    ready()
+    rfd, wfd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
         status, event = dm_ioctl(ctl, name, DM_TABLE_STATUS)
         while not reached(status, devt, want):
             status, event = dm_ioctl(ctl, name, DM_DEV_WAIT, event)
-        seen.append(int(time.time() * 1000))
-        done.set()
-
-    dm_status(ctl, name)
-    ready()
-    threading.Thread(target=waiter, daemon=True).start()
+        os.write(wfd, str(int(time.time() * 1000)).encode())
+        os._exit(0)
     deadline = time.monotonic() + 120
-    while not done.wait(0.05):
-        if reached(dm_status(ctl, name), devt, want):
-            seen.append(int(time.time() * 1000))
-            break
-        if time.monotonic() > deadline:
+    seen = None
+    while seen is None:
+        if select.select([rfd], [], [], 0.05)[0]:
+            seen = int(os.read(rfd, 64))
+        elif reached(dm_status(ctl, name), devt, want):
+            seen = int(time.time() * 1000)
+        elif time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
             os._exit(1)
-    print(min(seen), 0, flush=True)
+    os.kill(pid, signal.SIGKILL)
+    print(seen, 0, flush=True)
     os._exit(0)
 
 

@@ -58,7 +58,7 @@ timed() {
 	t0=$(fx_now_ms); "$@"
 	if wait "$w" && read -r ta _ < /tmp/watch.out; then echo $((ta - t0)); else echo 999999; fi
 	awk -F'[][]' -v t="$up" '$2 + 0 >= t' /tmp/mpathd.log |
-		grep -E 'carrier|fail|reinstat|message|iscsi|lost|checker|path' | head -n 40 > /tmp/timed.log
+		grep -E 'carrier|fail|reinstat|message|iscsi|lost|checker|path|created|reloaded|added' | grep -vE 'SG_IO|test failed' | head -n 40 > /tmp/timed.log
 }
 show_timed() { echo "  the daemon's log from the action on:"; sed 's/^/    /' /tmp/timed.log; }
 under() { [ "$1" -le "$2" ]; }

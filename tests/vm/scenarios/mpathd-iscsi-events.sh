@@ -77,8 +77,9 @@ FX_FIO_SIZE=32m fx_fio_start io2 "/dev/mapper/$m" 40
 sleep 3
 echo 0 > "$FX_CFS/iscsi/$FX_IQN/tpgt_1/enable"
 check "both paths fail when the target goes away" wait_for 30 fx_eq "F F" fx_dm_path_states "$m"
-check "the map queues I/O meanwhile (queue_if_no_path)" bash -c "dmsetup status $m | grep -q queue_if_no_path || dmsetup table $m | grep -q queue_if_no_path"
-sleep 4
+sleep 2
+check "meanwhile fio's I/O waits in the map's queue: fio still runs, no error" fx_fio_running io2
+sleep 2
 t0=$(fx_now_ms)
 fx_lio_tpg_enable "$FX_IQN" 1
 check "both paths return when the target is back" wait_for 60 fx_eq "A A" fx_dm_path_states "$m"

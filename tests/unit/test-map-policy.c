@@ -21,6 +21,7 @@
 #include "config.h"
 #include "dmtable.h"
 #include "log.h"
+#include "selector_layout.h"
 #include "strbuf.h"
 #include "util.h"
 #include "words.h"
@@ -354,6 +355,49 @@ static void test_builtin_failback_manual(void **state)
 }
 
 /* Reconfigure to another selector: the map moves to it. */
+/* The top device of the layout the map's policy builds now: its type and how many devices. */
+static void expect_layout(enum mp_sel_device_type top_type, size_t nr_devices)
+{
+	struct mpath_sel_layout *l = NULL;
+	int top = map_policy_layout(&fx.map, &l);
+
+	assert_true(top >= 0);
+	assert_int_equal(l->devices[top].type, top_type);
+	assert_int_equal(l->nr_devices, nr_devices);
+	mp_sel_layout_free(l);
+}
+
+#define EQL_CONF "defaults {\n selector eql-slice\n path_grouping_policy multibus\n}\n"
+
+/*
+ * A map found at start-up as one multipath device (multipathd's), whose selector builds a
+ * switch over member devices: the kernel cannot change a live device's target type, so the
+ * map keeps the built-in layout, says so once, and a reconfigure does not bring the plugin
+ * back. A map of its own (new) gets the stack.
+ */
+static void test_adopted_map_keeps_its_type(void **state)
+{
+	struct map_dev top = { .type = MP_SEL_DEVICE_MULTIPATH };
+
+	snprintf(top.name, sizeof(top.name), "mpatha");
+	configure(EQL_CONF);
+	assert_string_equal(map_policy_name(&fx.map), "eql-slice");
+	expect_layout(MP_SEL_DEVICE_SWITCH, 3);		/* new: 2 members and the switch */
+
+	fx.map.devs = &top;
+	fx.map.nr_devs = 1;
+	fx.map.origin = MAP_ADOPTED;
+	expect_layout(MP_SEL_DEVICE_MULTIPATH, 1);
+	assert_string_equal(map_policy_name(&fx.map), "path-grouping");
+	assert_int_equal(count(logged, "mpatha: selector eql-slice builds a switch over this multipath map"), 1);
+	configure(EQL_CONF);
+	expect_layout(MP_SEL_DEVICE_MULTIPATH, 1);
+	assert_string_equal(map_policy_name(&fx.map), "path-grouping");
+	assert_int_equal(count(logged, "builds a switch over this"), 1);
+	fx.map.devs = NULL;
+	fx.map.nr_devs = 0;
+}
+
 static void test_reattach(void **state)
 {
 	configure(FP_CONF);
@@ -377,6 +421,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_plugin_reported_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_failover_priority_through_glue, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reattach, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_adopted_map_keeps_its_type, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_builtin_group_by_prio_failback, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_builtin_failback_manual, setup, teardown),
 	};

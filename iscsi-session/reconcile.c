@@ -80,6 +80,21 @@ static bool is_keeper(const struct reconcile_input *in, size_t ai)
 	return true;
 }
 
+/* Whether another session on @ai's node is working. */
+static bool node_has_working(const struct reconcile_input *in, size_t ai)
+{
+	const struct reconcile_session *a = &in->actual[ai];
+
+	for (size_t j = 0; j < in->n_actual; j++) {
+		const struct reconcile_session *b = &in->actual[j];
+
+		if (j != ai && b->working && b->port == a->port && streq(b->target, a->target) &&
+		    streq(b->addr, a->addr) && streq(b->nic, a->nic))
+			return true;
+	}
+	return false;
+}
+
 static bool desired_exists(const struct reconcile_input *in, const struct layout_session *d)
 {
 	for (size_t j = 0; j < in->n_actual; j++)
@@ -147,6 +162,10 @@ static int logout_decision(const struct reconcile_input *in, size_t ai, const bo
 		if (is_keeper(in, ai))
 			return -1;
 		*why = "duplicate";
+		/* a replacement not in use yet: this one, still in iscsid's recovery, may serve
+		 * first (whichever does stays) */
+		if (!a->logged_in && !node_has_working(in, ai))
+			return 0;
 	} else {
 		*why = gone ? "volume removed" : "not in the plan";
 	}

@@ -79,7 +79,8 @@ struct reconcile_action {
  * A desired session that exists in any state, or whose login runs, is not logged in
  * again. A session that is not in the plan, or a second one for the same node (the one
  * kept is logged in and working if any, else the newest), is logged out when:
- *  - it is not logged in (it carries nothing), or
+ *  - it is not logged in (it carries nothing) and, for a second session on a node,
+ *    another session there is working (until then it may come back first), or
  *  - every desired session of its volume exists and none is being logged in (new before
  *    old), and its volume keeps another working session that is not being logged out.
  * The last working session of a volume is never logged out, unless the group no longer

@@ -200,6 +200,15 @@ static void test_duplicates(void **state)
 	assert_string_equal(r.acts[0].why, "duplicate");
 	free(r.acts);
 
+	/* the replacement logged in but not in use yet: the old one, in recovery, is held
+	 * (it may come back first) */
+	a[1].working = false;
+	run(&in, &r);
+	assert_int_equal(r.n, 0);
+	assert_int_equal(r.held, 1);
+	free(r.acts);
+	a[1].working = true;
+
 	/* the new one not in use yet, the old one back in use: the old one stays */
 	a[0] = have(4, T1, "10.0.0.11", "eth1", true);
 	a[1].working = false;

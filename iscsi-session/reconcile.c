@@ -65,8 +65,9 @@ static bool better(const struct reconcile_session *a, const struct reconcile_ses
 	return a->sid > b->sid;
 }
 
-/* Whether @a is the one session kept for its desired node. */
-static bool is_keeper(const struct reconcile_input *in, size_t ai)
+/* Another session of @ai's node (target, portal, NIC) that @pred holds for, if any. */
+static bool node_other(const struct reconcile_input *in, size_t ai,
+		       bool (*pred)(const struct reconcile_session *b, const struct reconcile_session *a))
 {
 	const struct reconcile_session *a = &in->actual[ai];
 
@@ -74,25 +75,27 @@ static bool is_keeper(const struct reconcile_input *in, size_t ai)
 		const struct reconcile_session *b = &in->actual[j];
 
 		if (j != ai && b->port == a->port && streq(b->target, a->target) && streq(b->addr, a->addr) &&
-		    streq(b->nic, a->nic) && better(b, a))
-			return false;
+		    streq(b->nic, a->nic) && pred(b, a))
+			return true;
 	}
-	return true;
+	return false;
+}
+
+static bool is_working(const struct reconcile_session *b, const struct reconcile_session *a)
+{
+	return b->working;
+}
+
+/* Whether @ai is the one session kept for its desired node. */
+static bool is_keeper(const struct reconcile_input *in, size_t ai)
+{
+	return !node_other(in, ai, better);
 }
 
 /* Whether another session on @ai's node is working. */
 static bool node_has_working(const struct reconcile_input *in, size_t ai)
 {
-	const struct reconcile_session *a = &in->actual[ai];
-
-	for (size_t j = 0; j < in->n_actual; j++) {
-		const struct reconcile_session *b = &in->actual[j];
-
-		if (j != ai && b->working && b->port == a->port && streq(b->target, a->target) &&
-		    streq(b->addr, a->addr) && streq(b->nic, a->nic))
-			return true;
-	}
-	return false;
+	return node_other(in, ai, is_working);
 }
 
 static bool desired_exists(const struct reconcile_input *in, const struct layout_session *d)

@@ -223,6 +223,23 @@ static int policy_try(struct mpmap *m, const char *name)
 	return 0;
 }
 
+/* Run the built-in plugin for @m in place of @name, remembering that @name was asked for. */
+static int policy_stand_in(struct mpmap *m, const char *name, bool deferred)
+{
+	char wanted[sizeof(m->policy.wanted)];
+	int r;
+
+	snprintf(wanted, sizeof(wanted), "%s", name);	/* @name may be the detached plugin's */
+	if (m->policy.plugin)
+		map_policy_detach(m);
+	r = policy_try(m, PLUGIN_BUILTIN);
+	if (r < 0)
+		return r;
+	snprintf(m->policy.wanted, sizeof(m->policy.wanted), "%s", wanted);
+	m->policy.deferred = deferred;
+	return 0;
+}
+
 int map_policy_attach(struct daemon *d, struct mpmap *m)
 {
 	struct map_policy *mp = &m->policy;
@@ -246,8 +263,7 @@ int map_policy_attach(struct daemon *d, struct mpmap *m)
 	if (r < 0 && r != -ENOMEM && !streq(name, PLUGIN_BUILTIN)) {
 		/* the loader said why once; each map says what it does about it once */
 		log_warn("%s: selector %s unavailable; using the built-in %s", m->name, name, PLUGIN_BUILTIN);
-		snprintf(mp->wanted, sizeof(mp->wanted), "%s", name);
-		r = policy_try(m, PLUGIN_BUILTIN);
+		r = policy_stand_in(m, name, false);
 	}
 	if (r < 0)
 		return r;
@@ -305,25 +321,19 @@ static const char *dev_type_name(enum mp_sel_device_type t)
  */
 static int layout_defer(struct mpmap *m, struct mpath_sel_layout **ret, int top)
 {
-	char name[64];
+	const char *name = m->policy.plugin->name;
 	int r;
 
-	if (m->origin != MAP_ADOPTED || !map_exists(m) || streq(m->policy.plugin->name, PLUGIN_BUILTIN) ||
+	if (m->origin != MAP_ADOPTED || !map_exists(m) || streq(name, PLUGIN_BUILTIN) ||
 	    (*ret)->devices[top].type == map_top(m)->type)
 		return top;
-	snprintf(name, sizeof(name), "%s", m->policy.plugin->name);
 	log_notice("%s: selector %s builds a %s over this %s map found at start-up; the kernel cannot "
 		   "change a live map's type, so it keeps the built-in %s layout until it is rebuilt "
 		   "(flush the map while idle and restart mpathd)", m->name, name,
 		   dev_type_name((*ret)->devices[top].type), dev_type_name(map_top(m)->type), PLUGIN_BUILTIN);
 	*ret = mp_sel_layout_free(*ret);
-	map_policy_detach(m);
-	r = policy_try(m, PLUGIN_BUILTIN);
-	if (r < 0)
-		return r;
-	snprintf(m->policy.wanted, sizeof(m->policy.wanted), "%s", name);
-	m->policy.deferred = true;
-	return layout_with(m, m->policy.plugin, ret);
+	r = policy_stand_in(m, name, true);
+	return r < 0 ? r : layout_with(m, m->policy.plugin, ret);
 }
 
 int map_policy_layout(struct mpmap *m, struct mpath_sel_layout **ret)

@@ -427,7 +427,7 @@ static int cmd_add_path(struct daemon *d, char **args, int nargs, struct strbuf 
 	if (!dev)
 		return command_error(out, -ENODEV, "no block device named '%s'", name);
 	/* its facts are read off the loop; it joins its map when they are in (see the log) */
-	r = path_discover(d, dev, true);
+	r = path_discover(d, dev, DISCOVER_BY_ADMIN);
 	if (r < 0)
 		return command_error(out, r, "%s: %s", name, strerror(-r));
 	return strbuf_printf(out, "ok: %s is being added", name);

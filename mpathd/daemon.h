@@ -38,6 +38,8 @@ struct daemon {
 	struct udev *udev;
 	struct udev_monitor *monitor;
 	sd_event_source *monitor_source;
+	struct udev_monitor *kernel_monitor;	/* the kernel's own uevents (events.c) */
+	sd_event_source *kernel_monitor_source;
 	int dm_poll_fd;
 	sd_event_source *dm_poll_source;
 	int rtnl_fd;

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Event sources: udev block events, dm events through DM_DEV_ARM_POLL, and rtnetlink link state. */
+/*
+ * Event sources: udev block events (and the kernel's own "add", so a returning path of a known
+ * map joins it before udev's rules are done: paths.c), dm events through DM_DEV_ARM_POLL, and
+ * rtnetlink link state.
+ */
 #include <errno.h>
 #include <fnmatch.h>
 #include <libudev.h>
@@ -56,10 +60,27 @@ static int on_udev(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 		if (action && is_path_candidate(dev)) {
 			/* add and change both read the device's facts again, off the loop */
 			if (streq(action, "add") || streq(action, "change"))
-				path_discover(d, dev, false);
+				path_discover(d, dev, DISCOVER_UDEV);
 			else if (streq(action, "remove"))
 				handle_remove(d, dev);
 		}
+		udev_device_unref(dev);
+	}
+	return 0;
+}
+
+/* The kernel's "add" of a disk not known yet: it may join an existing map now (paths.c). */
+static int on_kernel_uevent(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct daemon *d = userdata;
+	struct udev_device *dev;
+
+	while ((dev = udev_monitor_receive_device(d->kernel_monitor))) {
+		const char *action = udev_device_get_action(dev);
+
+		if (action && streq(action, "add") && is_path_candidate(dev) &&
+		    !daemon_find_path(d, udev_device_get_sysname(dev)))
+			path_discover(d, dev, DISCOVER_EARLY);
 		udev_device_unref(dev);
 	}
 	return 0;
@@ -79,7 +100,7 @@ int daemon_enumerate(struct daemon *d)
 		struct udev_device *dev = udev_device_new_from_syspath(d->udev, udev_list_entry_get_name(it));
 
 		if (dev && is_path_candidate(dev))
-			path_discover(d, dev, false);
+			path_discover(d, dev, DISCOVER_UDEV);
 		udev_device_unref(dev);
 	}
 	udev_enumerate_unref(e);
@@ -198,20 +219,34 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-static int udev_monitor_start(struct daemon *d)
+static int monitor_open(struct daemon *d, const char *source, struct udev_monitor **ret_mon,
+			sd_event_source **ret_src, sd_event_io_handler_t handler)
 {
+	struct udev_monitor *mon = udev_monitor_new_from_netlink(d->udev, source);
 	int r;
 
-	d->monitor = udev_monitor_new_from_netlink(d->udev, "udev");
-	if (!d->monitor)
+	if (!mon)
 		return -ENOMEM;
-	udev_monitor_filter_add_match_subsystem_devtype(d->monitor, "block", "disk");
-	udev_monitor_set_receive_buffer_size(d->monitor, 128 * 1024 * 1024);
-	r = udev_monitor_enable_receiving(d->monitor);
+	*ret_mon = mon;
+	udev_monitor_filter_add_match_subsystem_devtype(mon, "block", "disk");
+	udev_monitor_set_receive_buffer_size(mon, 128 * 1024 * 1024);
+	r = udev_monitor_enable_receiving(mon);
 	if (r < 0)
-		return log_err_errno(r, "udev monitor");
-	r = sd_event_add_io(d->event, &d->monitor_source, udev_monitor_get_fd(d->monitor), EPOLLIN, on_udev, d);
-	return r < 0 ? log_err_errno(r, "watching udev events") : 0;
+		return r;
+	return sd_event_add_io(d->event, ret_src, udev_monitor_get_fd(mon), EPOLLIN, handler, d);
+}
+
+static int udev_monitor_start(struct daemon *d)
+{
+	int r = monitor_open(d, "udev", &d->monitor, &d->monitor_source, on_udev);
+
+	if (r < 0)
+		return log_err_errno(r, "watching udev events");
+	/* an accelerator only: without it, every disk waits for udev */
+	r = monitor_open(d, "kernel", &d->kernel_monitor, &d->kernel_monitor_source, on_kernel_uevent);
+	if (r < 0)
+		log_warn_errno(r, "kernel uevents unavailable; a returning path waits for udev");
+	return 0;
 }
 
 int events_start(struct daemon *d)
@@ -244,11 +279,14 @@ int events_start(struct daemon *d)
 void events_stop(struct daemon *d)
 {
 	d->monitor_source = sd_event_source_disable_unref(d->monitor_source);
+	d->kernel_monitor_source = sd_event_source_disable_unref(d->kernel_monitor_source);
 	d->dm_poll_source = sd_event_source_disable_unref(d->dm_poll_source);
 	d->rtnl_source = sd_event_source_disable_unref(d->rtnl_source);
 	iscsi_events_stop(d);
 	udev_monitor_unref(d->monitor);
 	d->monitor = NULL;
+	udev_monitor_unref(d->kernel_monitor);
+	d->kernel_monitor = NULL;
 	if (d->dm_poll_fd >= 0)
 		close(d->dm_poll_fd);
 	if (d->rtnl_fd >= 0)

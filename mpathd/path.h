@@ -58,7 +58,12 @@ struct path {
  * Read @dev's facts on a devio worker; when they come back the path is added (or, for a
  * known path, its state refreshed and its WWID re-checked). 0 or -ENOMEM.
  */
-int path_discover(struct daemon *d, struct udev_device *dev, bool by_admin);
+enum discover_how {
+	DISCOVER_UDEV,		/* udev's event, or the enumeration at start */
+	DISCOVER_EARLY,		/* the kernel's event: may only join an existing map (paths.c) */
+	DISCOVER_BY_ADMIN,	/* `mpath add path` */
+};
+int path_discover(struct daemon *d, struct udev_device *dev, enum discover_how how);
 struct path *daemon_find_path(struct daemon *d, const char *dev);
 int daemon_add_path(struct daemon *d, struct path *p);
 void daemon_remove_path(struct daemon *d, struct path *p);

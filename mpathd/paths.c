@@ -3,6 +3,11 @@
  * Paths: discovered off the loop (their facts read from sysfs on a devio worker), identified by
  * WWID on the loop, and kept in the path table. A change event re-reads a path's facts and
  * re-checks its WWID: a path whose WWID changed leaves its map at once.
+ *
+ * A disk the kernel announced before udev has processed it (an "early" discovery) may only join
+ * a map that already exists, by the WWID of its own VPD page 0x83: a returning path of a known
+ * LUN serves as soon as the kernel has it, not after udev's rules (1-2 s per disk under load).
+ * Anything else waits for udev's event, which then re-reads the facts as for a change.
  */
 #include <errno.h>
 #include <libudev.h>
@@ -36,6 +41,7 @@ struct discovery {
 	char dev[32];
 	char **props;			/* "NAME=value" udev properties, copied on the loop */
 	bool by_admin;			/* `mpath add path` */
+	bool early;			/* from the kernel's event, before udev's (see above) */
 	int result;
 	struct mp_topo_path info;
 	struct mp_path_facts facts;
@@ -172,9 +178,23 @@ static void path_changed(struct daemon *d, struct path *p, const struct discover
 		}
 		return;
 	}
+	/* a path that joined on the kernel's event has its WWID confirmed by udev's */
+	if (now->wwid[0])
+		snprintf(p->info.wwid_source, sizeof(p->info.wwid_source), "%s", now->wwid_source);
 	if (path_prio_update(d, p, &disc->prio) && p->map)
 		map_schedule_reload(d, p->map);
 	checker_kick(d, p);
+}
+
+/* An early discovery joins only an existing, managed map of its VPD WWID, as a new path. */
+static bool early_may_join(struct daemon *d, const struct discovery *disc, const struct path *p)
+{
+	const struct mpmap *m;
+
+	if (p || !disc->vpd_wwid[0] || !streq(disc->info.wwid, disc->vpd_wwid))
+		return false;
+	m = daemon_find_map(d, disc->vpd_wwid);
+	return m && !m->unmanaged;
 }
 
 static void discovery_done(struct devio_req *io)
@@ -189,6 +209,11 @@ static void discovery_done(struct devio_req *io)
 		disc->result = -ENODATA;
 	if (disc->result < 0)
 		log_debug_errno(disc->result, "%s: not a usable path", disc->dev);
+	else if (disc->early && !early_may_join(d, disc, p)) {
+		if (!p)
+			log_debug("%s: new disk, wwid %s: no map of it yet; waiting for udev", disc->dev,
+				  disc->info.wwid);
+	}
 	else if (p && !p->gone)
 		path_changed(d, p, disc);
 	else if (!p && path_new(disc, &fresh) >= 0) {
@@ -209,7 +234,7 @@ static int syspath_host(const char *syspath)
 	return s && sscanf(s, "/host%u/", &host) == 1 ? (int)host : DEVIO_NO_HOST;
 }
 
-int path_discover(struct daemon *d, struct udev_device *dev, bool by_admin)
+int path_discover(struct daemon *d, struct udev_device *dev, enum discover_how how)
 {
 	struct discovery *disc = calloc(1, sizeof(*disc));
 	struct udev_list_entry *e;
@@ -231,7 +256,8 @@ int path_discover(struct daemon *d, struct udev_device *dev, bool by_admin)
 		discovery_free(disc);
 		return r;
 	}
-	disc->by_admin = by_admin;
+	disc->by_admin = how == DISCOVER_BY_ADMIN;
+	disc->early = how == DISCOVER_EARLY;
 	disc->io.run = discovery_run;
 	disc->io.done = discovery_done;
 	disc->io.host = syspath_host(udev_device_get_syspath(dev));

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# desc: iSCSI session state from the kernel: with no I/O and under fio, a blackholed link fails its path within 1 s of the connection error and the session's login reinstates it within 1 s; a hung path does not stall the CLI or other checks; the target restarted under fio
+# desc: iSCSI session state from the kernel: with no I/O and under fio, a blackholed link fails its path within 1 s of the connection error and the session's login reinstates it within 1 s; a hung path does not stall the CLI or other checks; the target restarted under fio; a new session's disk joins its map before udev is done with it
 # timeout: 360
 . "$(dirname "$0")/../lib/fixtures.sh"
 
@@ -85,6 +85,29 @@ fx_lio_tpg_enable "$FX_IQN" 1
 check "both paths return when the target is back" wait_for 60 fx_eq "A A" fx_dm_path_states "$m"
 echo "  both paths active $(( $(fx_now_ms) - t0 )) ms after the target came back"
 check "fio with verify saw no error across the target restart" fx_fio_wait io2
+
+# A new session of a LUN that has a map: its disk joins the map on the kernel's event, before
+# udev has processed it. A rule keeps udev on every new disk (61 s, killed once checked) before
+# its database entry and its event, so a daemon waiting for udev cannot pass.
+table_paths() { dmsetup table "$m" | grep -o ' [0-9]*:[0-9]* ' | wc -l; }
+joined_early() {	# the new disk of if2 is an active path of the map, and udev has not finished it
+	d2n=$(fx_iscsi_dev if2); [ -n "$d2n" ] || return 1
+	t2n=$(fx_devt "$d2n")
+	[ "$(fx_dm_path_state "$m" "$t2n")" = A ] && ! test -e "/run/udev/data/b$t2n"
+}
+iscsiadm -m node -T "$FX_IQN" -p 10.10.2.2:3260 -I if2 -u >/dev/null
+check "$d2's session logged out: the map keeps 1 path" wait_for 30 fx_eq 1 table_paths
+echo 'ACTION=="add", SUBSYSTEM=="block", KERNEL=="sd*", PROGRAM="/bin/sleep 61"' > /etc/udev/rules.d/10-slow-test.rules
+udevadm control --reload
+t0=$(fx_now_ms)
+iscsiadm -m node -T "$FX_IQN" -p 10.10.2.2:3260 -I if2 -l >/dev/null
+check "a new session's disk joins the map, active, before udev is done with it" wait_for 8 joined_early
+echo "  $d2n active in the map $(( $(fx_now_ms) - t0 )) ms after the login command started"
+rm -f /etc/udev/rules.d/10-slow-test.rules
+udevadm control --reload
+pkill -f '^/bin/sleep 61$'
+udevadm settle --timeout=60
+check "... and udev's own event for $d2n keeps it there, active" fx_eq "A A" fx_dm_path_states "$m"
 fx_mpath -ll
 fx_mpathd_stop
 check "daemon log has no error" bash -c "! grep -E ': err: ' /tmp/mpathd.log"

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# desc: 32 LUNs x 2 paths give 32 correct maps; hot add and remove of paths and LUNs
+# desc: 32 LUNs x 2 paths give 32 correct maps; hot add and remove of paths and LUNs; a new LUN waits for udev (the kernel's event alone makes no map)
 # timeout: 600
 . "$(dirname "$0")/../lib/fixtures.sh"
 
@@ -48,22 +48,42 @@ fx_host_rescan "$host"
 check "a rescan of $host brings the path back into $m0" wait_for 30 fx_eq $P bash -c "dmsetup table $m0 | grep -o ' [0-9]*:[0-9]* ' | wc -l"
 check "fio with verify saw no error across path removal and re-add" fx_fio_wait io
 
-# Hot add of LUNs: two more LUNs on every host.
+# Hot add of LUNs: two more LUNs on every host. The kernel's event alone makes no map: a new
+# LUN waits for udev, held back here by a rule that keeps udev on every new disk (killed once
+# checked).
+slow_udev() {
+	if [ "$1" = on ]; then
+		echo 'ACTION=="add", SUBSYSTEM=="block", KERNEL=="sd*", PROGRAM="/bin/sleep 61"' > /etc/udev/rules.d/10-slow-test.rules
+		udevadm control --reload
+	else
+		rm -f /etc/udev/rules.d/10-slow-test.rules
+		udevadm control --reload
+		pkill -f '^/bin/sleep 61$'
+	fi
+}
+udev_done() { test -e "/run/udev/data/b$1"; }	# udev_done DEVT: udev has processed the disk
+disks_now() { fx_sdebug_disks | wc -l; }
+new_lun_disks_unmapped() {	# no map more than L, and no new disk processed by udev yet
+	local d
+	[ "$(fx_count fx_dm_maps)" = $L ] || return 1
+	for d in $(fx_sdebug_disks | grep -vxF "$old_disks"); do udev_done "$(cat "/sys/block/$d/dev")" && return 1; done
+	return 0
+}
+slow_udev on
+old_disks=$(fx_sdebug_disks)
+ndisks=$(disks_now)
 fx_sdebug_set max_luns $((L + 2))
-for h in /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*; do fx_host_rescan "$(basename "$h")"; done
+for h in /sys/bus/pseudo/drivers/scsi_debug/adapter*/host*; do echo "- - -" > "/sys/class/scsi_host/$(basename "$h")/scan"; done
+wait_for 30 fx_eq $((ndisks + 2 * P)) disks_now || fx_log "the new LUNs' disks did not all appear"
+sleep 1	# the kernel's events are read by now
+check "... no map for the new LUNs while udev has not processed their disks" new_lun_disks_unmapped
+slow_udev off
 check "two new LUNs give two new maps ($((L + 2)))" wait_for 60 fx_eq $((L + 2)) fx_count fx_dm_maps
 # Hot remove of a LUN: delete all P paths of one unused map; the map goes away.
 m1=$(fx_dm_maps | tail -n1)
 for dev in $(dmsetup deps -o devname "$m1" | grep -o '(sd[a-z]*)' | tr -d '()'); do fx_path_delete "$dev"; done
 check "removing every path of $m1 removes the map" wait_for 30 bash -c "! dmsetup info $m1 >/dev/null 2>&1"
 check "the other $((L + 1)) maps stay" fx_eq $((L + 1)) fx_count fx_dm_maps
-# A map that is open stays, queueing, when its last path goes.
-m2=$(fx_dm_maps | head -n1)
-exec 7<"/dev/mapper/$m2"
-for dev in $(dmsetup deps -o devname "$m2" | grep -o '(sd[a-z]*)' | tr -d '()'); do fx_path_delete "$dev"; done
-sleep 5
-check "an open map ($m2) is kept when its last path goes" dmsetup info "$m2"
-exec 7<&-
 fx_mpathd_stop
 check "daemon log has no error" bash -c "! grep -E ': err: ' /tmp/mpathd.log"
 fx_done

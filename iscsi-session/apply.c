@@ -346,8 +346,29 @@ static bool in_plan(const struct isess *m, const struct isess_session *s)
 	return false;
 }
 
-void apply_relogin(struct isess *m, const char *nic, const char *portal, bool only_failed)
+/* Another session on @s's node is logged in: a replacement already made, on its way into the
+ * maps (udev and the map reload take a while), or one the reconciler will sort out. */
+static bool node_has_other_logged_in(const struct isess *m, const struct isess_session *s)
 {
+	struct layout_session node, other;
+
+	node_from_session(s, &node);
+	for (size_t i = 0; i < m->n_sessions; i++) {
+		const struct isess_session *o = &m->sessions[i];
+
+		if (o->sid == s->sid || o->state != ISESS_SESSION_LOGGED_IN)
+			continue;
+		node_from_session(o, &other);
+		if (node_equal(&node, &other))
+			return true;
+	}
+	return false;
+}
+
+unsigned apply_relogin(struct isess *m, const char *nic, const char *portal, bool only_failed, unsigned sid_max)
+{
+	unsigned newest = 0;
+
 	free(m->sessions);
 	m->sessions = NULL;
 	isess_sessions_read(&m->sessions, &m->n_sessions);
@@ -355,16 +376,22 @@ void apply_relogin(struct isess *m, const char *nic, const char *portal, bool on
 		const struct isess_session *s = &m->sessions[i];
 		struct layout_session node;
 
+		if (s->sid > newest)
+			newest = s->sid;
+		if (sid_max && s->sid > sid_max)
+			continue;
+
 		if (!streq(s->nic, nic) || !portal_matches(s, portal) || session_op_running(m, s->sid) ||
 		    !in_plan(m, s))
 			continue;
 		if (only_failed ? s->state == ISESS_SESSION_LOGGED_IN : mgr_session_working(m, s))
 			continue;
 		node_from_session(s, &node);
-		if (apply_login_running(m, &node))
+		if (apply_login_running(m, &node) || node_has_other_logged_in(m, s))
 			continue;
 		relogin_start(m, s);
 	}
+	return newest;
 }
 
 /* Another session of @s's volume is in use, through another NIC. */

@@ -210,12 +210,10 @@ static void link_event(struct isess *m, const struct ifinfomsg *ifi, const char 
 		 * TCP's backed-off retransmission; the checkers test the old paths meanwhile, and
 		 * whichever session serves first stays. A second pass after the grace catches
 		 * what is still not in use. */
+		probes_send_now(m, name);
 		if (m->ops->recheck_paths)
 			m->ops->recheck_paths(m->host, name, NULL);
-		apply_relogin(m, name, NULL, false);
-		nic->relogin_at = isess_now() + ISESS_RELOGIN_GRACE_USEC;
-		sd_event_source_set_time(m->relogin_timer, nic->relogin_at);
-		sd_event_source_set_enabled(m->relogin_timer, SD_EVENT_ONESHOT);
+		mgr_relogin_after_grace(m, name, apply_relogin(m, name, NULL, false, 0));
 	} else {
 		nic->relogin_at = 0;
 		/* the paths first, whichever of the host's and our link handlers runs first:
@@ -312,6 +310,18 @@ static int on_discovery_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
+void mgr_relogin_after_grace(struct isess *m, const char *nic_name, unsigned sid_max)
+{
+	struct mgr_nic *nic = mgr_nic_find(m, nic_name);
+
+	if (!nic)
+		return;
+	nic->relogin_at = isess_now() + ISESS_RELOGIN_GRACE_USEC;
+	nic->relogin_sid_max = sid_max;
+	sd_event_source_set_time(m->relogin_timer, nic->relogin_at);
+	sd_event_source_set_enabled(m->relogin_timer, SD_EVENT_ONESHOT);
+}
+
 /* The grace after a NIC returned is over: what is still not in use is logged in anew. */
 static int on_relogin_timer(sd_event_source *s, uint64_t usec, void *userdata)
 {
@@ -326,7 +336,7 @@ static int on_relogin_timer(sd_event_source *s, uint64_t usec, void *userdata)
 		if (nic->relogin_at <= now + 1000) {
 			nic->relogin_at = 0;
 			if (nic->info.carrier)
-				apply_relogin(m, nic->name, NULL, false);
+				apply_relogin(m, nic->name, NULL, false, nic->relogin_sid_max);
 		} else if (!next || nic->relogin_at < next) {
 			next = nic->relogin_at;
 		}

@@ -37,6 +37,8 @@ struct mgr_nic {
 	bool usable;			/* it exists and has an address */
 	struct nic_info info;		/* as last read; ifindex 0 when absent */
 	uint64_t relogin_at;		/* CLOCK_MONOTONIC µs: check its sessions then (0: none due) */
+	unsigned relogin_sid_max;	/* ... those with a sid up to this one: the later ones are
+					 * the replacements, on their way into the maps */
 };
 
 /** struct group - the volumes and members the last successful discovery found. */
@@ -120,6 +122,8 @@ struct isess {
 uint64_t isess_now(void);
 /* Ask for a reconciliation pass / a publication on the next loop iteration. */
 void mgr_kick(struct isess *m);
+/* @nic's sessions up to @sid_max that are still not in use after the grace get a new login. */
+void mgr_relogin_after_grace(struct isess *m, const char *nic, unsigned sid_max);
 void mgr_publish_later(struct isess *m);
 /* Remember a change for `show members` and log it at notice level. */
 void mgr_change(struct isess *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -144,8 +148,9 @@ const struct layout_member *group_member_of(const struct group *g, const char *t
 void apply_reconcile(struct isess *m);
 /* Make sure each NIC has its iface. */
 void apply_ifaces(struct isess *m);
-/* The sessions through @nic (and to @portal "ADDR:PORT", or any) that are not in use: log them in anew. */
-void apply_relogin(struct isess *m, const char *nic, const char *portal, bool only_failed);
+/* The sessions through @nic (and to @portal "ADDR:PORT", or any) that are not in use, with a sid up
+ * to @sid_max (0: any): log them in anew. Returns the highest sid that exists now. */
+unsigned apply_relogin(struct isess *m, const char *nic, const char *portal, bool only_failed, unsigned sid_max);
 /* Whether a login for @node runs. */
 bool apply_login_running(const struct isess *m, const struct layout_session *node);
 /* @nic lost its carrier: its sessions fail their I/O over now, where their volumes have other working ones. */
@@ -156,6 +161,9 @@ int probes_new(struct isess *m, struct probes **ret);
 struct probes *probes_free(struct probes *p);
 /* The NICs or portals changed: probe what the sessions use now. */
 void probes_update(struct isess *m);
+/* One echo now to each portal @nic probes, outside the interval: a returning carrier gets its
+ * neighbour entries resolved before the logins it triggers connect. */
+void probes_send_now(struct isess *m, const char *nic);
 /* For `show ifaces` and `show members`: "ok", "lost", "-" (not probed). */
 const char *probes_state(const struct isess *m, const char *nic, const char *addr);
 /* The heartbeat's view of @addr: "ok", "lost", "-". */

@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "arp.h"
 #include "icmp.h"
 #include "log.h"
 #include "manager.h"
@@ -114,7 +115,6 @@ static void target_lost(struct probes *p, struct psock *s, struct target *t)
 static void target_back(struct probes *p, struct psock *s, struct target *t)
 {
 	struct isess *m = p->m;
-	struct mgr_nic *nic;
 	char portal[ISESS_ADDR_MAX + 16];
 
 	t->state = TARGET_OK;
@@ -127,13 +127,7 @@ static void target_back(struct probes *p, struct psock *s, struct target *t)
 	if (m->ops->recheck_paths)
 		m->ops->recheck_paths(m->host, s->nic, portal);
 	/* sessions that failed meanwhile come back through a new login; the others get a grace */
-	apply_relogin(m, s->nic, portal, true);
-	nic = mgr_nic_find(m, s->nic);
-	if (nic) {
-		nic->relogin_at = isess_now() + ISESS_RELOGIN_GRACE_USEC;
-		sd_event_source_set_time(m->relogin_timer, nic->relogin_at);
-		sd_event_source_set_enabled(m->relogin_timer, SD_EVENT_ONESHOT);
-	}
+	mgr_relogin_after_grace(m, s->nic, apply_relogin(m, s->nic, portal, true, 0));
 }
 
 /* ---- receiving ---- */
@@ -246,6 +240,23 @@ static int on_tick(sd_event_source *src, uint64_t usec, void *userdata)
 	}
 	sd_event_source_set_time(src, usec + m->cfg->probe_interval_ms * 1000ULL);
 	return 0;
+}
+
+void probes_send_now(struct isess *m, const char *nic)
+{
+	struct probes *p = m->probes;
+	struct psock *s = p ? psock_find(p, nic, false) : NULL;
+	const struct mgr_nic *n = mgr_nic_find(m, nic);
+	const struct nic_addr *src = n ? nic_first_ipv4(&n->info) : NULL;
+
+	for (size_t k = 0; s && k < s->n_targets; k++) {
+		struct target *t = &s->targets[k];
+		int r = src ? arp_request_send(nic, n->info.ifindex, src->text, t->addr) : -EADDRNOTAVAIL;
+
+		if (r < 0)
+			log_debug("iscsi: ARP request %s -> %s: %s", nic, t->addr, strerror(-r));
+		echo_send(p, s, t);
+	}
 }
 
 /* ---- sockets and targets ---- */

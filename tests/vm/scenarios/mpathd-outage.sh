@@ -107,6 +107,22 @@ sick_diag() {	# what the kernel and the daemon show for the sick maps, when a ch
 	ps -eo pid,stat,wchan:24,comm | awk '$2 ~ /D/' | sed 's/^/  D: /'
 }
 
+# One test in flight per path: mpathd's threads whose kernel stack is in an SG_IO. A sick path's
+# TUR waits behind fio's hung writes (queue depth 1), so each of the 6 sick paths holds one such
+# thread, and each of the healthy map's 2 paths may hold one for a moment: 8 at most. A checker
+# that started a test while one runs would hold more (the devio cap is 8 per host).
+sgio_threads() {
+	local pid t n=0
+	pid=$(pidof mpathd | cut -d' ' -f1)
+	for t in /proc/$pid/task/*; do grep -qE 'sg_io|sg_ioctl|blk_execute_rq' "$t/stack" 2>/dev/null && n=$((n + 1)); done
+	echo $n
+}
+sgio_sample() {	# sgio_sample SECONDS: the most threads seen in SG_IO at once, to /tmp/sgio.max
+	local m=0 n end=$((SECONDS + $1))
+	while [ $SECONDS -lt $end ]; do n=$(sgio_threads); [ "$n" -gt $m ] && m=$n; sleep 0.5; done
+	echo $m > /tmp/sgio.max
+}
+
 for checker in tur directio; do
 	if [ "$checker" = directio ]; then
 		conf directio > /tmp/mpathd.conf
@@ -114,6 +130,7 @@ for checker in tur directio; do
 		sleep 3
 	fi
 	hang_scsi_debug
+	[ "$checker" = tur ] && { sgio_sample 14 & sampler=$!; }
 	ev_before=$(dmsetup info -c --noheadings -o events "$H")
 	out=$(latency 500 "show paths" "$h2"); rc=$?
 	echo "  $checker, every scsi_debug command hung: show paths over the socket: $out"
@@ -125,6 +142,12 @@ for checker in tur directio; do
 		test "$(dmsetup info -c --noheadings -o events "$H")" != "$ev_before"
 	check "$checker: the hung sick paths are failed in the kernel (checker_timeout 5 s)" \
 		wait_for 20 fx_eq "F F" fx_dm_path_states "${S[0]}"
+	if [ "$checker" = tur ]; then
+		wait "$sampler"
+		echo "  tur: at most $(cat /tmp/sgio.max) daemon threads in SG_IO at once over 14 s of the hang (6 sick paths, 2 healthy)"
+		check "tur: one test in flight per path: 1 to 8 daemon threads in SG_IO at once" \
+			bash -c '[ "$(cat /tmp/sgio.max)" -ge 1 ] && [ "$(cat /tmp/sgio.max)" -le 8 ]'
+	fi
 	release_scsi_debug
 	fx_log "released; waiting for the sick fio jobs"
 	for i in 0 1 2; do fx_fio_wait "sick$i" >/dev/null; done

@@ -380,7 +380,6 @@ unsigned apply_relogin(struct isess *m, const char *nic, const char *portal, boo
 			newest = s->sid;
 		if (sid_max && s->sid > sid_max)
 			continue;
-
 		if (!streq(s->nic, nic) || !portal_matches(s, portal) || session_op_running(m, s->sid) ||
 		    !in_plan(m, s))
 			continue;

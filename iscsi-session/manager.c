@@ -209,7 +209,8 @@ static void link_event(struct isess *m, const struct ifinfomsg *ifi, const char 
 		 * logged in anew now, rather than after iscsid's Time2Wait and 3 s retries or
 		 * TCP's backed-off retransmission; the checkers test the old paths meanwhile, and
 		 * whichever session serves first stays. A second pass after the grace catches
-		 * what is still not in use. */
+		 * the old sessions still not in use whose replacement did not log in. The ARP
+		 * requests go first: the logins' SYNs must not wait for a stale neighbour entry. */
 		probes_send_now(m, name);
 		if (m->ops->recheck_paths)
 			m->ops->recheck_paths(m->host, name, NULL);

@@ -161,8 +161,8 @@ int probes_new(struct isess *m, struct probes **ret);
 struct probes *probes_free(struct probes *p);
 /* The NICs or portals changed: probe what the sessions use now. */
 void probes_update(struct isess *m);
-/* One echo now to each portal @nic probes, outside the interval: a returning carrier gets its
- * neighbour entries resolved before the logins it triggers connect. */
+/* An ARP request and an echo now to each portal @nic probes, outside the interval: a returning
+ * carrier gets its neighbour entries resolved before the logins it triggers connect. */
 void probes_send_now(struct isess *m, const char *nic);
 /* For `show ifaces` and `show members`: "ok", "lost", "-" (not probed). */
 const char *probes_state(const struct isess *m, const char *nic, const char *addr);

@@ -44,7 +44,7 @@ mem_rows() {	# mem_rows CASE: one row per figure, the last run's
 kib_mib() { [[ "$1" =~ ^[0-9]+$ ]] && awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }' || echo -; }
 
 bench_coldstart() {
-	local who case i runs=${BENCH_COLD_RUNS:-1}
+	local who case i runs=${MPATH_BENCH_COLD_RUNS:-1}
 	rm -f "$BENCH_TMP"/cold-* "$BENCH_TMP"/mem-*
 	for who in mpathd multipathd; do
 		for i in $(seq 1 "$runs"); do

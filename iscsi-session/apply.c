@@ -365,10 +365,8 @@ static bool node_has_other_logged_in(const struct isess *m, const struct isess_s
 	return false;
 }
 
-unsigned apply_relogin(struct isess *m, const char *nic, const char *portal, bool only_failed, unsigned sid_max)
+void apply_relogin(struct isess *m, const char *nic, const char *portal, bool only_failed, unsigned sid_max)
 {
-	unsigned newest = 0;
-
 	free(m->sessions);
 	m->sessions = NULL;
 	isess_sessions_read(&m->sessions, &m->n_sessions);
@@ -376,8 +374,6 @@ unsigned apply_relogin(struct isess *m, const char *nic, const char *portal, boo
 		const struct isess_session *s = &m->sessions[i];
 		struct layout_session node;
 
-		if (s->sid > newest)
-			newest = s->sid;
 		if (sid_max && s->sid > sid_max)
 			continue;
 		if (!streq(s->nic, nic) || !portal_matches(s, portal) || session_op_running(m, s->sid) ||
@@ -390,7 +386,6 @@ unsigned apply_relogin(struct isess *m, const char *nic, const char *portal, boo
 			continue;
 		relogin_start(m, s);
 	}
-	return newest;
 }
 
 /* Another session of @s's volume is in use, through another NIC. */

@@ -214,7 +214,8 @@ static void link_event(struct isess *m, const struct ifinfomsg *ifi, const char 
 		probes_send_now(m, name);
 		if (m->ops->recheck_paths)
 			m->ops->recheck_paths(m->host, name, NULL);
-		mgr_relogin_after_grace(m, name, apply_relogin(m, name, NULL, false, 0));
+		apply_relogin(m, name, NULL, false, 0);
+		mgr_relogin_after_grace(m, name);
 	} else {
 		nic->relogin_at = 0;
 		/* the paths first, whichever of the host's and our link handlers runs first:
@@ -311,14 +312,17 @@ static int on_discovery_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
-void mgr_relogin_after_grace(struct isess *m, const char *nic_name, unsigned sid_max)
+void mgr_relogin_after_grace(struct isess *m, const char *nic_name)
 {
 	struct mgr_nic *nic = mgr_nic_find(m, nic_name);
 
 	if (!nic)
 		return;
 	nic->relogin_at = isess_now() + ISESS_RELOGIN_GRACE_USEC;
-	nic->relogin_sid_max = sid_max;
+	nic->relogin_sid_max = 0;
+	for (size_t i = 0; i < m->n_sessions; i++)
+		if (m->sessions[i].sid > nic->relogin_sid_max)
+			nic->relogin_sid_max = m->sessions[i].sid;
 	sd_event_source_set_time(m->relogin_timer, nic->relogin_at);
 	sd_event_source_set_enabled(m->relogin_timer, SD_EVENT_ONESHOT);
 }

@@ -122,8 +122,9 @@ struct isess {
 uint64_t isess_now(void);
 /* Ask for a reconciliation pass / a publication on the next loop iteration. */
 void mgr_kick(struct isess *m);
-/* @nic's sessions up to @sid_max that are still not in use after the grace get a new login. */
-void mgr_relogin_after_grace(struct isess *m, const char *nic, unsigned sid_max);
+/* After the grace, @nic's sessions that exist now (in m->sessions) and are still not in use get
+ * a new login; later ones are the replacements. */
+void mgr_relogin_after_grace(struct isess *m, const char *nic);
 void mgr_publish_later(struct isess *m);
 /* Remember a change for `show members` and log it at notice level. */
 void mgr_change(struct isess *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -149,8 +150,8 @@ void apply_reconcile(struct isess *m);
 /* Make sure each NIC has its iface. */
 void apply_ifaces(struct isess *m);
 /* The sessions through @nic (and to @portal "ADDR:PORT", or any) that are not in use, with a sid up
- * to @sid_max (0: any): log them in anew. Returns the highest sid that exists now. */
-unsigned apply_relogin(struct isess *m, const char *nic, const char *portal, bool only_failed, unsigned sid_max);
+ * to @sid_max (0: any): log them in anew. Leaves the session table it read in m->sessions. */
+void apply_relogin(struct isess *m, const char *nic, const char *portal, bool only_failed, unsigned sid_max);
 /* Whether a login for @node runs. */
 bool apply_login_running(const struct isess *m, const struct layout_session *node);
 /* @nic lost its carrier: its sessions fail their I/O over now, where their volumes have other working ones. */

@@ -127,7 +127,8 @@ static void target_back(struct probes *p, struct psock *s, struct target *t)
 	if (m->ops->recheck_paths)
 		m->ops->recheck_paths(m->host, s->nic, portal);
 	/* sessions that failed meanwhile come back through a new login; the others get a grace */
-	mgr_relogin_after_grace(m, s->nic, apply_relogin(m, s->nic, portal, true, 0));
+	apply_relogin(m, s->nic, portal, true, 0);
+	mgr_relogin_after_grace(m, s->nic);
 }
 
 /* ---- receiving ---- */

@@ -39,11 +39,13 @@ static bool is_path_candidate(struct udev_device *dev)
 	return name && type && streq(type, "disk") && fnmatch("sd*", name, 0) == 0;
 }
 
+/* The kernel's remove comes first; udev's, later, may then name a new disk with the same name,
+ * found since (a remove older than the path's own event is stale). */
 static void handle_remove(struct daemon *d, struct udev_device *dev)
 {
 	struct path *p = daemon_find_path(d, udev_device_get_sysname(dev));
 
-	if (!p)
+	if (!p || (p->seqnum && udev_device_get_seqnum(dev) < p->seqnum))
 		return;
 	log_info("%s: path removed", p->info.dev);
 	path_remove(d, p);
@@ -69,7 +71,9 @@ static int on_udev(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	return 0;
 }
 
-/* The kernel's "add" of a disk not known yet: it may join an existing map now (paths.c). */
+/* The kernel's own events: the "add" of a disk not known yet may join an existing map now
+ * (paths.c); a "remove" takes the path out at once, so no table is loaded with a device the
+ * kernel no longer has while udev catches up. */
 static int on_kernel_uevent(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 {
 	struct daemon *d = userdata;
@@ -78,9 +82,12 @@ static int on_kernel_uevent(sd_event_source *s, int fd, uint32_t revents, void *
 	while ((dev = udev_monitor_receive_device(d->kernel_monitor))) {
 		const char *action = udev_device_get_action(dev);
 
-		if (action && streq(action, "add") && is_path_candidate(dev) &&
-		    !daemon_find_path(d, udev_device_get_sysname(dev)))
-			path_discover(d, dev, DISCOVER_EARLY);
+		if (action && is_path_candidate(dev)) {
+			if (streq(action, "add") && !daemon_find_path(d, udev_device_get_sysname(dev)))
+				path_discover(d, dev, DISCOVER_EARLY);
+			else if (streq(action, "remove"))
+				handle_remove(d, dev);
+		}
 		udev_device_unref(dev);
 	}
 	return 0;

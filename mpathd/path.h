@@ -22,6 +22,7 @@ struct path {
 	dev_t devt;
 	struct mpmap *map;		/* NULL while unclaimed */
 	bool gone;			/* removed by udev; freed once the map no longer uses it */
+	unsigned long long seqnum;	/* the uevent it was found by (0 at start): an older remove is stale */
 
 	char sg[16];			/* its sg device, "sg3"; "" when it has none */
 	char vpd_wwid[128];		/* the WWID its VPD page 0x83 gave at discovery, for rechecks */

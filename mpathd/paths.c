@@ -42,6 +42,7 @@ struct discovery {
 	char **props;			/* "NAME=value" udev properties, copied on the loop */
 	bool by_admin;			/* `mpath add path` */
 	bool early;			/* from the kernel's event, before udev's (see above) */
+	unsigned long long seqnum;	/* the event's SEQNUM, 0 when enumerated */
 	int result;
 	struct mp_topo_path info;
 	struct mp_path_facts facts;
@@ -127,6 +128,7 @@ static int path_new(const struct discovery *disc, struct path **ret)
 	snprintf(p->sg, sizeof(p->sg), "%s", disc->facts.sg);
 	snprintf(p->vpd_wwid, sizeof(p->vpd_wwid), "%s", disc->vpd_wwid);
 	p->host = disc->facts.host;
+	p->seqnum = disc->seqnum;
 	if (sscanf(p->info.devt, "%u:%u", &maj, &min) == 2)
 		p->devt = makedev(maj, min);
 	p->info.checker_state = MP_CHK_UNCHECKED;
@@ -258,6 +260,7 @@ int path_discover(struct daemon *d, struct udev_device *dev, enum discover_how h
 	}
 	disc->by_admin = how == DISCOVER_BY_ADMIN;
 	disc->early = how == DISCOVER_EARLY;
+	disc->seqnum = udev_device_get_seqnum(dev);
 	disc->io.run = discovery_run;
 	disc->io.done = discovery_done;
 	disc->io.host = syspath_host(udev_device_get_syspath(dev));

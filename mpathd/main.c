@@ -23,6 +23,7 @@
 #include "ipc_server.h"
 #include "iscsi_manager.h"
 #include "log.h"
+#include "loop.h"
 #include "logger.h"
 #include "map.h"
 #include "mpath-config.h"
@@ -373,7 +374,7 @@ static int daemon_run(struct daemon *d, const char *socket_path, const char *sel
 	int r = daemon_setup(d, socket_path, selector_dir);
 
 	if (r >= 0)
-		r = sd_event_loop(d->event);
+		r = loop_run(d->event);
 	daemon_teardown(d);
 	return r;
 }

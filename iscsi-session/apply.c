@@ -254,6 +254,12 @@ static int logout_cleanup(struct op *op)
 	return r < 0 ? r : mgr_op_run(op, cmd.argv, ISESS_ADM_TIMEOUT_USEC, logout_done);
 }
 
+static void tell_leaving(struct isess *m, unsigned sid, bool leaving)
+{
+	if (m->ops->session_leaving)
+		m->ops->session_leaving(m->host, sid, leaving);
+}
+
 static void logout_done(const struct run_result *res, void *userdata)
 {
 	struct op *op = userdata;
@@ -261,9 +267,10 @@ static void logout_done(const struct run_result *res, void *userdata)
 
 	op->job = NULL;
 	if (op->step == 1) {
-		if (res->status != 0 && res->status != ISCSIADM_ERR_SESS_NOT_FOUND)
+		if (res->status != 0 && res->status != ISCSIADM_ERR_SESS_NOT_FOUND) {
 			log_warn("iscsi: logout of session %u failed: %s", op->sid, iscsiadm_error_name(res->status));
-		else
+			tell_leaving(m, op->sid, false);
+		} else
 			log_info("iscsi: session %u (%s at %s:%u via %s) logged out", op->sid, op->node.target,
 				 op->node.addr, op->node.port, op->node.nic);
 		if (res->status == 0 && logout_cleanup(op) >= 0)
@@ -285,8 +292,11 @@ static void logout_start(struct isess *m, const struct isess_session *s, const c
 	log_notice("iscsi: logging out session %u (%s at %s:%u via %s): %s", s->sid, s->target, s->addr,
 		   s->port, s->nic, why);
 	if (iscsiadm_session_logout(&cmd, m->cfg->iscsiadm, s->sid) < 0 ||
-	    mgr_op_run(op, cmd.argv, ISESS_ADM_TIMEOUT_USEC, logout_done) < 0)
+	    mgr_op_run(op, cmd.argv, ISESS_ADM_TIMEOUT_USEC, logout_done) < 0) {
 		mgr_op_end(op);
+		return;
+	}
+	tell_leaving(m, s->sid, true);
 }
 
 /* ---- relogin: a second session on the node of one that is not in use ---- */
@@ -421,9 +431,6 @@ void apply_fail_fast(struct isess *m, const char *nic_name)
 		r = conn_fail_fast(s, a->text, nic->info.ifindex);
 		if (r < 0)
 			log_warn_errno(r, "iscsi: session %u via %s: cannot fail it fast", s->sid, nic_name);
-		else
-			log_info("iscsi: session %u via %s: connection aborted, its I/O goes to the other paths now",
-				 s->sid, nic_name);
 	}
 }
 

@@ -15,6 +15,7 @@
 #include "strbuf.h"
 
 struct isess;
+struct isess_config;
 struct isess_snapshot;
 
 /**
@@ -27,6 +28,9 @@ struct isess_snapshot;
  *                 A probe never reinstates a path itself; the path's checker does.
  * @session_active: whether session @sid has a path the host uses (the kernel has it
  *                  active and its checker passes).
+ * @session_leaving: the manager starts logging out session @sid (@leaving true), or that
+ *                   logout failed and the session stays (false). Its disks are about to go:
+ *                   the host keeps them out of its tables meanwhile. May be NULL.
  * @volume_limits: the membersessions and volumesessions a devices or multipaths entry sets
  *                 for the volume with target name @target (known from its paths), in *@ms
  *                 and *@vs (0 for not set). Returns 0, or -ENOENT when nothing specific
@@ -38,38 +42,56 @@ struct isess_host_ops {
 	int (*fail_paths)(void *host, const char *netdev, const char *portal, const char *reason);
 	void (*recheck_paths)(void *host, const char *netdev, const char *portal);
 	bool (*session_active)(void *host, unsigned sid);
+	void (*session_leaving)(void *host, unsigned sid, bool leaving);
 	int (*volume_limits)(void *host, const char *target, unsigned *ms, unsigned *vs);
 	void (*publish)(void *host, struct isess_snapshot *snap);
 };
 
 /**
- * isess_start() - start the manager on @event, if @cfg has an iscsi section.
+ * isess_config_new() - the manager's settings from @cfg, ready for isess_start() or
+ * isess_reconfigure().
+ * @cfg: the loaded configuration.
+ * @ret: receives the settings, or NULL when @cfg has no iscsi section.
+ *
+ * Reads the CHAP file, so it may block: call it where the config itself is read, off the
+ * loop. The file must be a regular file owned by root and readable by root only (mode 0600
+ * or 0400), with lines "username NAME", "password SECRET" and optionally "username_in
+ * NAME", "password_in SECRET"; '#' starts a comment. Otherwise it is refused, and the
+ * manager reports why and logs in nowhere.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int isess_config_new(const struct mp_config *cfg, struct isess_config **ret);
+
+/** isess_config_free() - free @c, wiping the CHAP secrets; accepts and returns NULL. */
+struct isess_config *isess_config_free(struct isess_config *c);
+
+/**
+ * isess_start() - start the manager on @event.
  * @event: the host's loop; the manager never blocks it (iscsiadm runs as child processes
  *         with deadlines, probes and checks use non-blocking sockets).
- * @cfg: the configuration; read during the call only (see isess_reconfigure()).
+ * @cfg: its settings from isess_config_new() (not NULL); taken, also on failure.
  * @ops: the host's operations; must outlive the manager.
  * @host: passed to every operation.
- * @ret: receives the manager, or NULL when @cfg has no iscsi section (nothing to do).
+ * @ret: receives the manager.
  *
  * Blocks SIGCHLD in the calling thread, as watching child processes needs.
  *
  * Return: 0, or -errno (a refused CHAP file is not an error here: the manager runs and
  * reports it, and logs in nowhere).
  */
-int isess_start(sd_event *event, const struct mp_config *cfg, const struct isess_host_ops *ops,
+int isess_start(sd_event *event, struct isess_config *cfg, const struct isess_host_ops *ops,
 		void *host, struct isess **ret);
 
 /**
- * isess_reconfigure() - take a new configuration.
+ * isess_reconfigure() - take new settings.
  * @m: the manager.
- * @cfg: the new configuration, read during the call only.
+ * @cfg: the new settings from isess_config_new() (not NULL); taken.
  *
  * Sessions stay; the next reconciliation moves them to the new layout (new before old).
  * A configuration without an iscsi section stops nothing: stop the manager for that.
- *
- * Return: 0 or -errno.
  */
-int isess_reconfigure(struct isess *m, const struct mp_config *cfg);
+void isess_reconfigure(struct isess *m, struct isess_config *cfg);
 
 /**
  * isess_stop() - stop the manager: running iscsiadm children are killed, sockets closed.

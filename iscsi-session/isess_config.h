@@ -7,6 +7,7 @@
 
 #include "config.h"
 #include "iscsiadm.h"
+#include "isess.h"
 
 /* Compiled-in defaults (EHCM's for the limits). */
 #define ISESS_DEFAULT_MEMBERSESSIONS 2
@@ -54,22 +55,7 @@ struct isess_config {
 	char *iscsiadm;
 };
 
-/**
- * isess_config_new() - the manager's settings from @cfg.
- * @cfg: the loaded configuration.
- * @ret: receives the settings, or NULL when @cfg has no iscsi section.
- *
- * Reads the CHAP file: it must be a regular file owned by root and readable by root only
- * (mode 0600 or 0400), with lines "username NAME", "password SECRET" and optionally
- * "username_in NAME", "password_in SECRET"; '#' starts a comment. Otherwise it is refused
- * and @chap_error says why.
- *
- * Return: 0 or -ENOMEM.
- */
-int isess_config_new(const struct mp_config *cfg, struct isess_config **ret);
-
-/** isess_config_free() - free @c, wiping the CHAP secrets; accepts and returns NULL. */
-struct isess_config *isess_config_free(struct isess_config *c);
+/* isess_config_new() and isess_config_free() are in isess.h: the host calls them. */
 
 /** isess_config_nic_excluded() - whether @nic is excluded by name. */
 bool isess_config_nic_excluded(const struct isess_config *c, const char *nic);

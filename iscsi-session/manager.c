@@ -395,7 +395,7 @@ static void log_config(const struct isess *m)
 		log_err("iscsi: chap_file %s refused: %s; no session is logged in", c->chap_file, c->chap_error);
 }
 
-int isess_start(sd_event *event, const struct mp_config *cfg, const struct isess_host_ops *ops,
+int isess_start(sd_event *event, struct isess_config *cfg, const struct isess_host_ops *ops,
 		void *host, struct isess **ret)
 {
 	struct isess *m;
@@ -403,17 +403,15 @@ int isess_start(sd_event *event, const struct mp_config *cfg, const struct isess
 
 	*ret = NULL;
 	m = calloc(1, sizeof(*m));
-	if (!m)
+	if (!m) {
+		isess_config_free(cfg);
 		return -ENOMEM;
+	}
 	m->event = sd_event_ref(event);
 	m->ops = ops;
 	m->host = host;
 	m->rtnl_fd = -1;
-	r = isess_config_new(cfg, &m->cfg);
-	if (r < 0 || !m->cfg) {
-		isess_stop(m);
-		return r;
-	}
+	m->cfg = cfg;
 	r = runner_new(event, ISESS_ADM_PARALLEL, &m->runner);
 	if (r >= 0) {
 		runner_set_redact(m->runner, iscsiadm_is_secret);
@@ -438,16 +436,10 @@ int isess_start(sd_event *event, const struct mp_config *cfg, const struct isess
 	return 0;
 }
 
-int isess_reconfigure(struct isess *m, const struct mp_config *cfg)
+void isess_reconfigure(struct isess *m, struct isess_config *cfg)
 {
-	struct isess_config *fresh = NULL;
-	int r;
-
-	r = isess_config_new(cfg, &fresh);
-	if (r < 0 || !fresh)
-		return r;
 	isess_config_free(m->cfg);
-	m->cfg = fresh;
+	m->cfg = cfg;
 	/* NICs no longer configured drop out; their sessions leave with the next plan */
 	m->n_nics = 0;
 	log_config(m);
@@ -457,7 +449,6 @@ int isess_reconfigure(struct isess *m, const struct mp_config *cfg)
 	sd_event_source_set_time_relative(m->discovery_timer, 0);
 	hostcheck_start(m, ++m->check_requested, false);
 	mgr_kick(m);
-	return 0;
 }
 
 struct isess *isess_stop(struct isess *m)

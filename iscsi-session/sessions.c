@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* The session table from sysfs: kernel memory only, so reading it on the loop never blocks. */
+/*
+ * The session table from sysfs: kernel memory only, so reading it on the loop never blocks.
+ * Not the connection's address or ports: iscsi_tcp reads those through its socket, under the
+ * connection's locks (conn.c reads them, on a thread).
+ */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -90,7 +94,6 @@ static void session_read(unsigned sid, struct isess_session *s)
 	mp_sysfs_read_attrf(s->addr, sizeof(s->addr), "class/iscsi_connection/connection%u:0/persistent_address", sid);
 	mp_sysfs_read_attrf(buf, sizeof(buf), "class/iscsi_connection/connection%u:0/persistent_port", sid);
 	s->port = buf[0] ? (unsigned)atoi(buf) : 3260;
-	mp_sysfs_read_attrf(s->conn_addr, sizeof(s->conn_addr), "class/iscsi_connection/connection%u:0/address", sid);
 	nic = iscsiadm_iface_nic(s->iface);
 	snprintf(s->nic, sizeof(s->nic), "%s", nic ? nic : "");
 	session_devs(s);

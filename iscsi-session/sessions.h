@@ -19,7 +19,6 @@ enum isess_session_state {
  * @sid: N of sessionN.
  * @target: its target name.
  * @addr, @port: the portal of its node record (persistent_address/port).
- * @conn_addr: the address it is connected to now (differs after a login redirect).
  * @tpgt: its target portal group tag, -1 when unknown.
  * @iface: its open-iscsi iface.
  * @nic: the NIC of a manager-owned iface ("mpathd-<nic>"), "" for other sessions.
@@ -32,7 +31,6 @@ struct isess_session {
 	char target[ISESS_TARGET_MAX];
 	char addr[ISESS_ADDR_MAX];
 	unsigned port;
-	char conn_addr[ISESS_ADDR_MAX];
 	int tpgt;
 	char iface[72];
 	char nic[ISESS_NIC_MAX];

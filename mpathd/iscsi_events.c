@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "daemon.h"
 #include "iscsi_events.h"
+#include "iscsi_manager.h"
 #include "iscsi_nl.h"
 #include "log.h"
 #include "path.h"
@@ -162,6 +163,8 @@ static int iscsi_on_event(const struct mp_iscsi_event *ev, void *userdata)
 	case MP_ISCSI_EV_SESSION_DESTROY:
 		/* its disks leave through udev; this only explains why */
 		log_info("session%u: %s", ev->sid, ev->kind == MP_ISCSI_EV_SESSION_UNBIND ? "unbound" : "destroyed");
+		if (ev->kind == MP_ISCSI_EV_SESSION_DESTROY)
+			iscsi_session_destroyed(d, ev->sid);
 		break;
 	}
 	return 0;

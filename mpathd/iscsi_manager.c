@@ -27,6 +27,15 @@
 
 static struct isess *manager;
 
+/*
+ * Sessions the manager is logging out, until the kernel destroys them or the logout fails.
+ * Their paths stay out of the maps: a table that names a disk the logout is removing fails
+ * to load (ENXIO), and the session serves nothing the map needs (the manager logs out only
+ * sessions not in use, or not needed).
+ */
+static unsigned *leaving;
+static size_t n_leaving;
+
 /* The manager's views, for client threads. */
 struct published_views {
 	struct rcu_head rcu;
@@ -88,11 +97,85 @@ static void op_recheck_paths(void *host, const char *netdev, const char *portal)
 			checker_recheck_soon(d, d->paths[i], RECHECK_USEC);
 }
 
+static ssize_t leaving_index(unsigned sid)
+{
+	for (size_t i = 0; i < n_leaving; i++)
+		if (leaving[i] == sid)
+			return (ssize_t)i;
+	return -1;
+}
+
+static bool path_sid(const struct path *p, unsigned *sid)
+{
+	return sscanf(p->info.iscsi_session, "session%u", sid) == 1;
+}
+
+bool iscsi_path_leaving(const struct path *p)
+{
+	unsigned sid;
+
+	return n_leaving && path_sid(p, &sid) && leaving_index(sid) >= 0;
+}
+
+static void leaving_drop(unsigned sid)
+{
+	ssize_t i = leaving_index(sid);
+
+	if (i >= 0)
+		leaving[i] = leaving[--n_leaving];
+}
+
+/* Its paths, out of their maps (leaving) or offered to them again (the logout failed). */
+static void session_paths_move(struct daemon *d, unsigned sid, bool out)
+{
+	unsigned psid;
+
+	for (size_t i = 0; i < d->nr_paths; i++) {
+		struct path *p = d->paths[i];
+
+		if (p->gone || !path_sid(p, &psid) || psid != sid)
+			continue;
+		if (out && p->map) {
+			log_info("%s: out of map %s: session %u is being logged out", p->info.dev, p->map->name, sid);
+			maps_path_removed(d, p);
+		} else if (!out && !p->map) {
+			maps_path_added(d, p);
+		}
+	}
+}
+
+static void op_session_leaving(void *host, unsigned sid, bool yes)
+{
+	struct daemon *d = host;
+	unsigned *n;
+
+	if (!yes) {
+		leaving_drop(sid);
+		session_paths_move(d, sid, false);
+		return;
+	}
+	if (leaving_index(sid) < 0) {
+		n = realloc(leaving, (n_leaving + 1) * sizeof(*n));
+		if (!n)
+			return;		/* its paths stay; at worst a load fails once and is retried */
+		leaving = n;
+		leaving[n_leaving++] = sid;
+	}
+	session_paths_move(d, sid, true);
+}
+
+void iscsi_session_destroyed(struct daemon *d, unsigned sid)
+{
+	leaving_drop(sid);
+}
+
 static bool op_session_active(void *host, unsigned sid)
 {
 	struct daemon *d = host;
 	char name[24];
 
+	if (leaving_index(sid) >= 0)
+		return false;
 	snprintf(name, sizeof(name), "session%u", sid);
 	for (size_t i = 0; i < d->nr_paths; i++) {
 		const struct path *p = d->paths[i];
@@ -154,19 +237,31 @@ static const struct isess_host_ops host_ops = {
 	.fail_paths = op_fail_paths,
 	.recheck_paths = op_recheck_paths,
 	.session_active = op_session_active,
+	.session_leaving = op_session_leaving,
 	.volume_limits = op_volume_limits,
 	.publish = op_publish,
 };
 
 /* ---- life cycle ---- */
 
-int iscsi_manager_start(struct daemon *d)
+static int manager_start(struct daemon *d, struct isess_config *c)
 {
-	int r = isess_start(d->event, d->config, &host_ops, d, &manager);
+	int r = isess_start(d->event, c, &host_ops, d, &manager);
 
 	if (r < 0)
 		log_err_errno(r, "iSCSI session manager did not start; sessions are left as they are");
 	return r;
+}
+
+/* At start-up, before the loop runs: reading the CHAP file here keeps nothing waiting. */
+int iscsi_manager_start(struct daemon *d)
+{
+	struct isess_config *c = NULL;
+	int r = isess_config_new(d->config, &c);
+
+	if (r < 0)
+		return log_err_errno(r, "iSCSI session manager did not start; sessions are left as they are");
+	return c ? manager_start(d, c) : 0;
 }
 
 void iscsi_manager_stop(struct daemon *d)
@@ -174,25 +269,35 @@ void iscsi_manager_stop(struct daemon *d)
 	struct published_views *old;
 
 	manager = isess_stop(manager);
+	/* a logout cut short may leave its session: its paths are offered again */
+	while (n_leaving) {
+		unsigned sid = leaving[0];
+
+		leaving_drop(sid);
+		session_paths_move(d, sid, false);
+	}
 	old = rcu_xchg_pointer(&published, NULL);
 	if (old)
 		call_rcu(&old->rcu, views_free);
 }
 
-void iscsi_manager_reconfigure(struct daemon *d)
+void iscsi_manager_reconfigure(struct daemon *d, struct isess_config *c)
 {
 	struct mp_iscsi_settings is;
 
-	if (mp_config_iscsi(d->config, &is) < 0)
+	if (mp_config_iscsi(d->config, &is) < 0 || (is.present && !c)) {
+		isess_config_free(c);
+		log_warn("iSCSI session manager: the new configuration could not be applied");
 		return;
+	}
 	if (!is.present) {
 		if (manager)
 			log_notice("iscsi section removed: the session manager stops; sessions stay logged in");
 		iscsi_manager_stop(d);
 	} else if (!manager) {
-		iscsi_manager_start(d);
-	} else if (isess_reconfigure(manager, d->config) < 0) {
-		log_warn("iSCSI session manager: the new configuration could not be applied");
+		manager_start(d, c);
+	} else {
+		isess_reconfigure(manager, c);
 	}
 }
 

@@ -13,6 +13,7 @@
 #include "clock.h"
 #include "daemon.h"
 #include "dmtable.h"
+#include "iscsi_manager.h"
 #include "log.h"
 #include "map.h"
 #include "map_adopt.h"
@@ -318,7 +319,8 @@ static void map_claim_paths(struct daemon *d, struct mpmap *m)
 	for (size_t i = 0; i < d->nr_paths; i++) {
 		struct path *q = d->paths[i];
 
-		if (q->map || q->gone || !streq(q->info.wwid, m->wwid) || path_blacklisted(d, q))
+		if (q->map || q->gone || !streq(q->info.wwid, m->wwid) || iscsi_path_leaving(q) ||
+		    path_blacklisted(d, q))
 			continue;
 		/* a policy attached now sees every claimed path; one attached before hears of it */
 		if (map_attach_path(m, q) <= 0)
@@ -334,7 +336,7 @@ void maps_path_added(struct daemon *d, struct path *p)
 	struct mpmap *m = daemon_find_map(d, p->info.wwid);
 	struct mp_map_settings s;
 
-	if (path_blacklisted(d, p))
+	if (iscsi_path_leaving(p) || path_blacklisted(d, p))
 		return;
 	if (!m) {
 		if (path_settings_resolve(d->config, p, &s) < 0 || !wwid_should_claim(d, p->info.wwid, &s))

@@ -11,6 +11,7 @@
 #include "daemon.h"
 #include "devio.h"
 #include "iscsi_manager.h"
+#include "isess.h"
 #include "log.h"
 #include "map.h"
 #include "path.h"
@@ -216,8 +217,12 @@ static void log_lines(enum mp_log_level level, const char *text)
 	}
 }
 
-/* Apply what daemon_config_load() gave (@r, @cfg taken, @diag); the summary to *ret_summary. */
-static int reload_apply(struct daemon *d, int r, struct mp_config *cfg, const char *diag, char **ret_summary)
+/*
+ * Apply what daemon_config_load() gave (@r, @cfg taken, @diag) and the session manager's
+ * settings built from it (@isc taken); the summary to *ret_summary.
+ */
+static int reload_apply(struct daemon *d, int r, struct mp_config *cfg, struct isess_config *isc,
+			const char *diag, char **ret_summary)
 {
 	_cleanup_strbuf_ struct strbuf sb = STRBUF_INIT;
 	uint64_t poll = d->polling_usec, tmo = d->checker_timeout_usec;
@@ -232,12 +237,13 @@ static int reload_apply(struct daemon *d, int r, struct mp_config *cfg, const ch
 			strbuf_printf(&sb, "configuration not applied, the running one stays: %s\n",
 				      strerror(-r));
 		else
-			iscsi_manager_reconfigure(d);
+			iscsi_manager_reconfigure(d, TAKE_PTR(isc));
 		if (d->polling_usec != poll || d->checker_timeout_usec != tmo)
 			strbuf_printf(&sb, "daemon: polling_interval %" PRIu64 " s, checker_timeout %" PRIu64 " s\n",
 				      d->polling_usec / 1000000, d->checker_timeout_usec / 1000000);
 		log_lines(MP_LOG_INFO, strbuf_str(&sb));
 	}
+	isess_config_free(isc);
 	sd_notify(0, "READY=1");
 	daemon_notify_status(d);
 	daemon_publish_later(d);
@@ -255,11 +261,15 @@ int daemon_reload_config(struct daemon *d, char **ret_summary)
 {
 	_cleanup_free_ char *diag = NULL;
 	struct mp_config *cfg = NULL;
+	struct isess_config *isc = NULL;
 	int r;
+
 
 	reload_starting(d);
 	r = daemon_config_load(d->config_file, d->config_dir, &cfg, &diag);
-	return reload_apply(d, r, cfg, diag, ret_summary);
+	if (r >= 0)
+		isess_config_new(cfg, &isc);
+	return reload_apply(d, r, cfg, isc, diag, ret_summary);
 }
 
 /* ---- off the loop ---- */
@@ -273,6 +283,7 @@ struct reload_waiter {
  * struct reload_job - one read of the config files on a devio worker.
  * @file, @dir: copies of the daemon's, for the worker.
  * @r, @cfg, @diag: daemon_config_load()'s answer.
+ * @isc: the session manager's settings from @cfg (its CHAP file is read here too).
  * @waiters: who gets the summary.
  */
 struct reload_job {
@@ -280,6 +291,7 @@ struct reload_job {
 	char *file, *dir;
 	int r;
 	struct mp_config *cfg;
+	struct isess_config *isc;
 	char *diag;
 	struct reload_waiter *waiters;
 	size_t nr_waiters;
@@ -297,6 +309,7 @@ static void reload_job_free(struct reload_job *j)
 	free(j->file);
 	free(j->dir);
 	free(j->diag);
+	isess_config_free(j->isc);
 	free(j->waiters);
 	free(j);
 }
@@ -306,6 +319,8 @@ static void reload_run(struct devio_req *io)
 	struct reload_job *j = container_of(io, struct reload_job, io);
 
 	j->r = daemon_config_load(j->file, j->dir, &j->cfg, &j->diag);
+	if (j->r >= 0 && isess_config_new(j->cfg, &j->isc) < 0)
+		j->isc = NULL;	/* out of memory: the manager keeps its settings (reconfigure says so) */
 }
 
 static int reload_submit(struct daemon *d, struct reload_waiter *waiters, size_t n);
@@ -318,7 +333,7 @@ static void reload_done(struct devio_req *io)
 	int r;
 
 	reload_running = NULL;
-	r = reload_apply(d, j->r, j->cfg, j->diag, &summary);
+	r = reload_apply(d, j->r, j->cfg, TAKE_PTR(j->isc), j->diag, &summary);
 	for (size_t i = 0; i < j->nr_waiters; i++) {
 		char *copy = summary ? strdup(summary) : NULL;
 

@@ -20,6 +20,8 @@
 #include "../../mpathd/reconfigure.h"
 #include "../../mpathd/snapshot.h"
 #include "../../mpathd/map_policy.h"
+#include "../../mpathd/iscsi_manager.h"
+#include "isess.h"
 #include "../../mpathd/plugins.h"
 #include "config.h"
 #include "log.h"
@@ -60,9 +62,19 @@ void daemon_publish_later(struct daemon *d)
 }
 
 /* the iSCSI session manager follows a reload; it has its own tests */
-void iscsi_manager_reconfigure(struct daemon *d);
-void iscsi_manager_reconfigure(struct daemon *d)
+void iscsi_manager_reconfigure(struct daemon *d, struct isess_config *c)
 {
+}
+
+int isess_config_new(const struct mp_config *cfg, struct isess_config **ret)
+{
+	*ret = NULL;
+	return 0;
+}
+
+struct isess_config *isess_config_free(struct isess_config *c)
+{
+	return NULL;
 }
 
 int map_settings_resolve(const struct mp_config *cfg, const struct mpmap *m, struct mp_map_settings *ret)

@@ -14,9 +14,12 @@ fx_log() { printf '[fx %6.2f] %s\n' "$(cut -d' ' -f1 /proc/uptime)" "$*" >&2; }
 # Scenario helpers ----------------------------------------------------------------------------
 FX_PASS=0
 FX_FAIL=0
-check() {	# check "description" command...
-	local what=$1; shift
-	if "$@"; then echo "  ok: $what"; FX_PASS=$((FX_PASS + 1))
+check() {	# check "description" command...; a check that took 2 s or more says how long
+	local what=$1 t0=${EPOCHREALTIME/./} took; shift
+	if "$@"; then
+		took=$(( (${EPOCHREALTIME/./} - t0) / 100000 ))
+		[ "$took" -ge 20 ] && what="$what [$((took / 10)).$((took % 10)) s]"
+		echo "  ok: $what"; FX_PASS=$((FX_PASS + 1))
 	else echo "  NOT OK: $what (at $(cut -d' ' -f1 /proc/uptime))"; FX_FAIL=$((FX_FAIL + 1)); fi
 }
 fx_done() {	# the scenario's exit code: 0 only if every check passed and there was one
@@ -164,14 +167,21 @@ fx_lio_alua_group() {
 	local d; d=$(fx_lio_dev "$1")/alua/$2
 	mkdir -p "$d" && echo "$3" > "$d/tg_pt_gp_id" && echo 1 > "$d/alua_access_type"
 }
-# fx_lio_iscsi_tpg IQN TPGT VOL [ALUA_GROUP]: a TPG exporting VOL as LUN 0, open to any initiator
+# fx_lio_iscsi_tpg IQN TPGT VOL [ALUA_GROUP]: a TPG exporting VOL as LUN 0, open to any
+# initiator; with FX_LIO_CHAP=USER:SECRET, to one that logs in with CHAP as USER
 fx_lio_iscsi_tpg() {
 	local iqn=$1 t=$2 vol=$3 grp=${4:-}
 	local tp=$FX_CFS/iscsi/$iqn/tpgt_$t
 	mkdir -p "$tp/lun/lun_0" || return 1
 	ln -s "$(fx_lio_dev "$vol")" "$tp/lun/lun_0/$vol" || return 1
 	[ -n "$grp" ] && { echo "$grp" > "$tp/lun/lun_0/alua_tg_pt_gp" || return 1; }
-	echo 0 > "$tp/attrib/authentication"
+	if [ -n "${FX_LIO_CHAP:-}" ]; then
+		# no newline: LIO would take it as part of the name
+		printf %s "${FX_LIO_CHAP%%:*}" > "$tp/auth/userid" && printf %s "${FX_LIO_CHAP#*:}" > "$tp/auth/password" &&
+			echo 1 > "$tp/attrib/authentication" || return 1
+	else
+		echo 0 > "$tp/attrib/authentication"
+	fi
 	echo 1 > "$tp/attrib/generate_node_acls"
 	echo 0 > "$tp/attrib/demo_mode_write_protect"
 	echo 1 > "$tp/attrib/cache_dynamic_acls"
@@ -509,11 +519,16 @@ fx_san_sessions_of() {	# fx_san_sessions_of TARGET_SUFFIX [PORTAL_IP] [IFACE]: h
 	done
 	echo $n
 }
-fx_iscsiadm_stub() {	# fx_iscsiadm_stub on|off: iscsiadm that hangs (a stuck iscsid), or the real one
+# fx_iscsiadm_stub on|logout|off: iscsiadm that hangs (a stuck iscsid), one whose session
+# logouts hang (`sleep 3599`; the rest is the real one), or the real one
+fx_iscsiadm_stub() {
 	local bin; bin=$(command -v iscsiadm)
 	if [ "$1" = on ]; then
 		[ -e "$bin.real" ] || mv "$bin" "$bin.real"
 		printf '#!/bin/sh\n# a stuck iscsiadm, for tests\nsleep 3600\n' > "$bin" && chmod 755 "$bin"
+	elif [ "$1" = logout ]; then
+		[ -e "$bin.real" ] || mv "$bin" "$bin.real"
+		printf '#!/bin/sh\n# logouts hang, for tests\ncase " $* " in *" --logout "*) sleep 3599; exit 1 ;; esac\nexec %s.real "$@"\n' "$bin" > "$bin" && chmod 755 "$bin"
 	elif [ -e "$bin.real" ]; then
 		mv -f "$bin.real" "$bin"
 	fi

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# desc: iSCSI session manager on an EqualLogic-style group: sessions per member and NIC for 1, 2 and 3 members and 2 volumes; a NIC taken out of the config and put back; carrier loss fails a NIC's paths at once and its return brings them back; a blackholed NIC is failed by the probes before NOP-out would; a stuck iscsiadm stalls nothing; host checks find and --fix ARP flux, rp_filter, a missing routing rule and an MTU mismatch; a volume added and removed, a member leaving; fio verify throughout
+# desc: iSCSI session manager on an EqualLogic-style group (volumes that want CHAP): sessions per member and NIC for 1, 2 and 3 members and 2 volumes; a NIC taken out of the config and put back; carrier loss fails a NIC's paths at once and its return brings them back; a blackholed NIC is failed by the probes before NOP-out would; a stuck iscsiadm stalls nothing; host checks find and --fix ARP flux, rp_filter, a missing routing rule and an MTU mismatch; a volume added and removed, a member leaving; fio verify throughout
 # timeout: 900
 . "$(dirname "$0")/../lib/fixtures.sh"
 
@@ -62,6 +62,22 @@ timed() {
 }
 show_timed() { echo "  the daemon's log from the action on:"; sed 's/^/    /' /tmp/timed.log; }
 under() { [ "$1" -le "$2" ]; }
+# leaving_out_of_table MAP: 3 s on, no disk of a session whose logout runs (hangs in the stub)
+# is in MAP's table, and there is such a disk
+leaving_out_of_table() {
+	local sid b n=0 t
+	sleep 3
+	t=$(dmsetup table "$1")
+	for sid in $(pgrep -af -- ' --logout' | sed -n 's/.* -r \([0-9]*\) --logout.*/\1/p' | sort -u); do
+		for b in /sys/class/iscsi_session/session"$sid"/device/target*/*/block/*; do
+			[ -e "$b" ] || continue
+			n=$((n + 1))
+			if grep -qw "$(cat "$b/dev")" <<< "$t"; then echo "  $(basename "$b") of session $sid: in $1's table"; return 1; fi
+		done
+	done
+	[ "$n" -gt 0 ] || echo "  no disk of a session being logged out"
+	[ "$n" -gt 0 ]
+}
 sysctl_is() { [ "$(sysctl -n "$1")" = "$2" ]; }
 check_says() { "$FX_MPATH" --timeout 20000 iscsi check | tee /tmp/check.out | grep -q -- "$1"; }
 # fio NAME has seen no I/O error so far: it still runs, or it ended with err=0 (it stops at
@@ -73,6 +89,10 @@ vol_records() { iscsiadm -m node 2>/dev/null | grep -c "eql-vol$1\$"; }
 
 export FX_MPATHD_LOG=debug
 FX_ISCSI_NOOP_DEFAULT=1 fx_iscsid || fx_die "iscsid"
+# every volume wants CHAP; the secret comes from a root-only file and must show nowhere
+chap_secret=s3cret-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export FX_LIO_CHAP="mpathd-host:$chap_secret"
+( umask 077; printf 'username mpathd-host\npassword %s\n' "$chap_secret" > /run/mpathd-chap )
 fx_eql_san 1 1 2 || fx_die "SAN group"
 fx_mpathd_start "defaults {
 	user_friendly_names yes
@@ -90,6 +110,7 @@ iscsi {
 	probe_interval 200
 	login_timeout 4
 	discovery_interval 5
+	chap_file /run/mpathd-chap
 }" || fx_die "mpathd did not start"
 
 echo "== 1 member, 1 volume: membersessions 2 -> one session per NIC"
@@ -101,6 +122,15 @@ node=$(iscsiadm -m node -T "$FX_TGT_PREFIX:eql-vol1" -p "$(fx_san_member_ip 1):3
 [ -n "$node" ] || { iscsiadm -m node; grep -E 'iscsi|run \[' /tmp/mpathd.log | head -n 60; }
 check "its node records say node.startup manual" grep -q '^node.startup = manual' <<< "$node"
 check "and login_timeout 4" grep -q '^node.conn\[0\].timeo.login_timeout = 4' <<< "$node"
+no_chap_login_refused() {	# a login through the default iface with no CHAP fails
+	local n=(-m node -T "$FX_TGT_PREFIX:eql-vol1" -p "$(fx_san_member_ip 1):3260" -I default) r=0
+	iscsiadm "${n[@]}" -o new >/dev/null || return 1
+	iscsiadm "${n[@]}" --login >/dev/null 2>&1 && r=1
+	iscsiadm "${n[@]}" --logout >/dev/null 2>&1; iscsiadm "${n[@]}" -o delete >/dev/null
+	return $r
+}
+check "the member refuses a login without CHAP" no_chap_login_refused
+check "and CHAP, as the member's TPG requires (authentication 1)" bash -c "grep -q '^node.session.auth.authmethod = CHAP' <<< '$node' && grep -qx 1 $FX_CFS/iscsi/$FX_TGT_PREFIX:eql-vol1/tpgt_1/attrib/authentication"
 check "the group address itself is not logged in to" fx_eq 0 fx_san_sessions_of eql-group
 check "one map" wait_for 30 fx_eq 1 fx_count fx_dm_maps
 M=$(map_of_vol 1)
@@ -129,11 +159,16 @@ show_timed
 check "veth2's paths stay active" fx_eq 2 active_paths "$M"
 check "veth1's sessions are failed at once (connections aborted, no NOP-out wait): their I/O moves on" wait_for 2 nic_sessions_down veth1
 sleep 3
-echo "== carrier back on veth1"
+echo "== carrier back on veth1 (logouts hang until the stub is taken away)"
+fx_iscsiadm_stub logout
 ms=$(timed A +4 fx_carrier_up 1)
 echo "  every path active again ${ms} ms after the carrier came back"
 check "every path active again within 10 s (a generous bound under TCG; the target is 1 s)" under "$ms" 10000
 show_timed
+check "of an old and new session pair, one is being logged out" wait_for 30 pgrep -f -- ' --logout'
+check "the disks of a session being logged out are out of $M's table (a load naming them would fail when they go)" leaving_out_of_table "$M"
+fx_iscsiadm_stub off
+pkill -f -- ' --logout'
 check "2 sessions through veth1" wait_for 30 fx_eq 2 fx_san_sessions_of eql-vol1 "" mpathd-veth1
 check "still 4 sessions in all (of each old and new pair, the one that served first stays)" wait_for 30 fx_eq 4 fx_san_sessions
 
@@ -246,6 +281,7 @@ check "$M is down to its 2 paths, both active" wait_for 30 fx_eq "A A" fx_dm_pat
 check "fio with verify saw no I/O error while a volume and a member left" fx_fio_wait shrink
 fx_mpath iscsi show members
 fx_mpath iscsi show sessions
+check "the CHAP secret shows nowhere: the daemon's debug log, mpath iscsi show, show config" bash -c "! { cat /tmp/mpathd.log; for v in sessions ifaces members check; do $FX_MPATH iscsi show \$v; $FX_MPATH iscsi show \$v --json; done; $FX_MPATH show config; } 2>&1 | grep -qF -- '$chap_secret'"
 fx_mpathd_stop
 check "the daemon logged no error" bash -c "! grep -E ': err: ' /tmp/mpathd.log"
 fx_iscsi_logout_all

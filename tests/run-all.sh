@@ -45,7 +45,7 @@ fi
 
 # The fuzz targets, 5 s each: one item, counted with the unit tests. The set-up installs clang
 # and its libFuzzer runtime, so a skip (77) means a broken set-up and counts as a failure.
-MPATH_FUZZ_TIME=${MPATH_FUZZ_TIME:-5} tests/fuzz/run-fuzz.sh; fuzz_rc=$?
+MPATH_FUZZ_TIME=${MPATH_FUZZ_TIME:-2} tests/fuzz/run-fuzz.sh; fuzz_rc=$?
 case $fuzz_rc in
 0) u_pass=$(( ${u_pass:-0} + 1 )) ;;
 77) echo "fuzz: skipped"; u_fail=$(( u_fail + 1 )) ;;
@@ -58,9 +58,17 @@ ASAN_SCENARIOS=${MPATH_ASAN_SCENARIOS-mpathd-reload mpathd-iscsi-events}
 if [ -n "${MPATH_SCENARIOS:-}" ]; then plain=$MPATH_SCENARIOS
 else plain=$(tests/vm/vmtest names | grep -vxF -f <(printf '%s\n' $ASAN_SCENARIOS) | tr '\n' ' '); fi
 vm_out=$(mktemp)
+# a failed scenario's own words: what it printed around each failed check, and the daemon's errors
+why_failed() {
+	grep -q '^=== FAIL' "$vm_out" || return 0
+	echo "--- from the failed scenarios' output:"
+	grep -E -B3 '^  NOT OK|^FATAL' "$vm_out" | head -n 60
+	grep -E ': (err|crit|alert|emerg): |ERROR: AddressSanitizer|runtime error:' "$vm_out" | head -n 30
+}
 tests/vm/vmtest run $plain 2>&1 | tee "$vm_out" | grep --line-buffered -E '^(===|  NOT OK|failed scenarios|scenarios:|\[run-vm\])'
 s_pass=$(awk '/^scenarios:/ { print $2 }' "$vm_out")
 s_fail=$(awk '/^scenarios:/ { print $4 }' "$vm_out")
+why_failed
 
 # The sanitizer subset: the daemon's output is checked for reports (fx_mpathd_reap_all), and
 # UBSan halts on its first finding, so either one fails the scenario.
@@ -70,6 +78,7 @@ if [ -n "$ASAN_SCENARIOS" ]; then
 		grep --line-buffered -E '^(===|  NOT OK|failed scenarios|scenarios:|\[run-vm\])'
 	a_pass=$(awk '/^scenarios:/ { print $2 }' "$vm_out")
 	a_fail=$(awk '/^scenarios:/ { print $4 }' "$vm_out")
+	why_failed
 	s_pass=$(( ${s_pass:-0} + ${a_pass:-0} ))
 	s_fail=$(( ${s_fail:-1} + ${a_fail:-1} ))
 fi

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# desc: iSCSI session state from the kernel: with no I/O and under fio, a blackholed link fails its path within 1 s of the connection error and the session's login reinstates it within 1 s; a hung path does not stall the CLI or other checks; the target restarted under fio; a new session's disk joins its map before udev is done with it
+# desc: iSCSI session state from the kernel: with no I/O and under fio, a blackholed link fails its path within 1 s of the connection error and the session's login reinstates it within 1 s; a hung path does not stall the CLI or other checks; a link taken down and up under fio; the target restarted under fio; a new session's disk joins its map before udev is done with it
 # timeout: 360
 . "$(dirname "$0")/../lib/fixtures.sh"
 
@@ -71,6 +71,22 @@ check "$d1 is reinstated" wait_for 30 fx_eq A fx_dm_path_state "$m" "$t1"
 echo "  reinstated $(( $(fx_now_ms) - tl )) ms after the session logged in (as the test polls it)"
 check "the session's return was seen: the log names $d1 and $s1" bash -c "log_since $hang_log | grep -q '$d1: $s1 logged in again'"
 check "fio with verify saw no error across the blackhole" fx_fio_wait io
+
+# The host's end of the link taken down (no carrier) and up again, under fio.
+FX_FIO_SIZE=32m fx_fio_start io3 "/dev/mapper/$m" 30
+sleep 2
+t0=$(fx_now_ms)
+fx_link_down 1
+check "a link taken down under fio: $d1 is failed in the kernel" wait_for 30 fx_eq F fx_dm_path_state "$m" "$t1"
+echo "  path failed $(( $(fx_now_ms) - t0 )) ms after the link went down"
+check "mpath shows $d1 failed" wait_for 5 bash -c "$FX_MPATH show paths | grep -E ' $d1 .*failed'"
+check "$d2 stays active" fx_eq A fx_dm_path_state "$m" "$t2"
+sleep 3
+t0=$(fx_now_ms)
+fx_link_up 1
+check "$d1 is reinstated after the link comes back" wait_for 60 fx_eq A fx_dm_path_state "$m" "$t1"
+echo "  reinstated $(( $(fx_now_ms) - t0 )) ms after the link came back"
+check "fio with verify saw no error across the link down and up" fx_fio_wait io3
 
 # The target restarted: its portal group disabled for 4 s, every session drops, I/O queues.
 FX_FIO_SIZE=32m fx_fio_start io2 "/dev/mapper/$m" 40

@@ -196,7 +196,7 @@ check "both paths of $R active" wait_for 20 fx_eq "A A" fx_dm_path_states "$R"
 fx_link_down 2
 check "$r2 failed (its link is down)" wait_for 10 fx_eq F fx_dm_path_state "$R" "$rt2"
 # fio from here on, through the remap and the path's return: the failover under I/O is
-# mpathd-iscsi-link's and mpathd-iscsi-events' (here it once ended fio with an error, 0.6 s
+# mpathd-iscsi-events' and selector-round-robin's (here it once ended fio with an error, 0.6 s
 # after the link went down; see the README's known limits)
 FX_FIO_SIZE=16m fx_fio_start remap "/dev/mapper/$R" 50
 sleep 2

@@ -125,15 +125,20 @@ static void leaving_drop(unsigned sid)
 		leaving[i] = leaving[--n_leaving];
 }
 
-/* Its paths, out of their maps (leaving) or offered to them again (the logout failed). */
-static void session_paths_move(struct daemon *d, unsigned sid, bool out)
+static bool path_in_session(const struct path *p, unsigned sid)
 {
 	unsigned psid;
 
+	return path_sid(p, &psid) && psid == sid;
+}
+
+/* Its paths, out of their maps (leaving) or offered to them again (the logout failed). */
+static void session_paths_move(struct daemon *d, unsigned sid, bool out)
+{
 	for (size_t i = 0; i < d->nr_paths; i++) {
 		struct path *p = d->paths[i];
 
-		if (p->gone || !path_sid(p, &psid) || psid != sid)
+		if (p->gone || !path_in_session(p, sid))
 			continue;
 		if (out && p->map) {
 			log_info("%s: out of map %s: session %u is being logged out", p->info.dev, p->map->name, sid);
@@ -172,15 +177,13 @@ void iscsi_session_destroyed(struct daemon *d, unsigned sid)
 static bool op_session_active(void *host, unsigned sid)
 {
 	struct daemon *d = host;
-	char name[24];
 
 	if (leaving_index(sid) >= 0)
 		return false;
-	snprintf(name, sizeof(name), "session%u", sid);
 	for (size_t i = 0; i < d->nr_paths; i++) {
 		const struct path *p = d->paths[i];
 
-		if (streq(p->info.iscsi_session, name) && p->info.checker_state == MP_CHK_READY &&
+		if (path_in_session(p, sid) && p->info.checker_state == MP_CHK_READY &&
 		    (!p->map || p->info.dm_state == MP_DM_PATH_ACTIVE))
 			return true;
 	}
@@ -276,6 +279,8 @@ void iscsi_manager_stop(struct daemon *d)
 		leaving_drop(sid);
 		session_paths_move(d, sid, false);
 	}
+	free(leaving);
+	leaving = NULL;
 	old = rcu_xchg_pointer(&published, NULL);
 	if (old)
 		call_rcu(&old->rcu, views_free);

@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "records.h"
 #include "conn.h"
 #include "log.h"
 #include "manager.h"
+#include "node_prep.h"
 #include "reconcile.h"
 #include "util.h"
 
@@ -97,23 +97,38 @@ static void backoff_clear(struct isess *m, const struct layout_session *node)
 
 /* ---- login: node record, its settings, login ---- */
 
+/*
+ * A login's steps: 0 the node record (iscsiadm -o new), 1 its settings (-o update), 2 its
+ * CHAP secrets (node_prep_chap(), off the loop; skipped without CHAP), 3 the login. A node
+ * this manager has set up already starts at 3.
+ */
+enum { LOGIN_NEW, LOGIN_SETTINGS, LOGIN_CHAP, LOGIN_LOGIN, LOGIN_STEPS };
+
 static void login_step(struct op *op);
+
+static void login_failed(struct op *op, const char *error, const char *detail)
+{
+	struct isess *m = op->m;
+
+	log_warn("iscsi: login to %s at %s:%u via %s failed at step %d: %s%s%.120s", op->node.target,
+		 op->node.addr, op->node.port, op->node.nic, op->step, error, detail[0] ? ": " : "", detail);
+	/* the record may be what failed: the next attempt sets it up again */
+	node_prep_forget(m, &op->node);
+	mgr_op_end(op);
+	mgr_kick(m);
+}
 
 static void login_done(const struct run_result *res, void *userdata)
 {
 	struct op *op = userdata;
 	struct isess *m = op->m;
-	bool last = op->step == 3;
+	bool last = op->step == LOGIN_STEPS;
 
 	op->job = NULL;
 	/* 15: the session exists already, which is what was wanted */
 	if (res->status != 0 && !(last && res->status == ISCSIADM_ERR_SESS_EXISTS)) {
-		log_warn("iscsi: login to %s at %s:%u via %s failed at step %d: %s%s%.120s", op->node.target,
-			 op->node.addr, op->node.port, op->node.nic, op->step, iscsiadm_error_name(res->status),
-			 res->err[0] ? ": " : "", res->err);
 		backoff_note(m, &op->node, res->status);
-		mgr_op_end(op);
-		mgr_kick(m);
+		login_failed(op, iscsiadm_error_name(res->status), res->err);
 		return;
 	}
 	if (!last) {
@@ -127,6 +142,17 @@ static void login_done(const struct run_result *res, void *userdata)
 	mgr_kick(m);
 }
 
+static void chap_written(struct op *op, int result)
+{
+	if (result < 0) {
+		backoff_note(op->m, &op->node, ISCSIADM_ERR_IDBM);
+		login_failed(op, "cannot write CHAP into the node record", strerror(-result));
+		return;
+	}
+	op->step = LOGIN_LOGIN;
+	login_step(op);
+}
+
 static void login_step(struct op *op)
 {
 	struct isess *m = op->m;
@@ -138,40 +164,38 @@ static void login_step(struct op *op)
 	int r;
 
 	node_args(m, &op->node, &n, iface, sizeof(iface));
+	if (op->step == LOGIN_CHAP && !chap)
+		op->step = LOGIN_LOGIN;
 	switch (op->step) {
-	case 0:
+	case LOGIN_NEW:
 		r = iscsiadm_node_new(&cmd, m->cfg->iscsiadm, &n);
 		break;
-	case 1:
+	case LOGIN_SETTINGS:
 		r = iscsiadm_node_settings(&cmd, m->cfg->iscsiadm, &n, m->cfg->login_timeout_s, chap);
 		break;
+	case LOGIN_CHAP:
+		r = node_prep_chap(op, chap_written);
+		if (r < 0)
+			break;
+		return;		/* @op may have ended already */
 	default:
+		node_prep_remember(m, &op->node);
 		r = iscsiadm_node_login(&cmd, m->cfg->iscsiadm, &n);
 		/* initial_login_retry_max 1: one login_timeout, plus iscsid's reply */
 		tmo = (2ULL * m->cfg->login_timeout_s + 10) * 1000000ULL;
 		break;
 	}
-	if (r >= 0)
+	if (r >= 0 && op->step != LOGIN_CHAP)
 		r = mgr_op_run(op, cmd.argv, tmo, login_done);
 	if (r < 0) {
-		log_warn_errno(r, "iscsi: cannot run iscsiadm for %s", op->node.target);
+		log_warn_errno(r, "iscsi: cannot prepare the login to %s", op->node.target);
+		node_prep_forget(m, &op->node);
 		mgr_op_end(op);
 	}
 }
 
-static bool login_record_ready(const struct isess *m, const struct records_nodes *records,
-			       const struct layout_session *node)
-{
-	char iface[ISCSIADM_IFACE_MAX];
-	struct iscsiadm_node n;
-
-	node_args(m, node, &n, iface, sizeof(iface));
-	return records_node_ready(records, &n, m->cfg->login_timeout_s,
-				  m->cfg->have_chap ? m->cfg->chap.username : NULL);
-}
-
-/* Log in to @node; @records are the node records as this pass read them (NULL: none known). */
-static void login_start(struct isess *m, const struct records_nodes *records, const struct layout_session *node)
+/* Log in to @node. */
+static void login_start(struct isess *m, const struct layout_session *node)
 {
 	struct backoff *b = backoff_find(m, node);
 	struct op *op;
@@ -184,10 +208,10 @@ static void login_start(struct isess *m, const struct records_nodes *records, co
 	if (!op)
 		return;
 	op->node = *node;
-	if (login_record_ready(m, records, node))
-		op->step = 2;	/* straight to the login */
+	if (node_prep_known(m, node))
+		op->step = LOGIN_LOGIN;
 	log_debug("iscsi: logging in to %s at %s:%u via %s%s", node->target, node->addr, node->port, node->nic,
-		  op->step ? " (its node record is ready)" : "");
+		  op->step ? " (its node record is set up)" : "");
 	login_step(op);
 }
 
@@ -244,10 +268,12 @@ static int logout_cleanup(struct op *op)
 	if (target_gone(m, op->node.target)) {
 		if (target_has_other(m, op->node.target, op->sid))
 			return -EBUSY;
+		node_prep_forget_target(m, op->node.target);
 		r = iscsiadm_target_delete(&cmd, m->cfg->iscsiadm, op->node.target);
 	} else {
 		if (node_in_use(m, &op->node, op->sid))
 			return -EBUSY;
+		node_prep_forget(m, &op->node);
 		node_args(m, &op->node, &n, iface, sizeof(iface));
 		r = iscsiadm_node_delete(&cmd, m->cfg->iscsiadm, &n);
 	}
@@ -467,16 +493,13 @@ void apply_ifaces(struct isess *m)
 {
 	for (size_t i = 0; i < m->n_nics; i++) {
 		struct mgr_nic *nic = &m->nics[i];
-		char netdev[ISESS_NIC_MAX + 8];
 		struct iscsiadm_cmd cmd;
 		struct op *op;
 
+		/* made and bound once per manager and NIC, without looking at /etc/iscsi first:
+		 * "new" fails harmlessly when it exists, and the bind is idempotent */
 		if (nic->iface_ready || nic->iface_busy)
 			continue;
-		if (records_iface_netdev(nic->iface, netdev, sizeof(netdev)) == 0 && streq(netdev, nic->name)) {
-			nic->iface_ready = true;
-			continue;
-		}
 		op = mgr_op_new(m, OP_IFACE);
 		if (!op)
 			return;
@@ -584,7 +607,6 @@ static int reconcile_run(struct isess *m, struct reconcile_action **ret, size_t 
 void apply_reconcile(struct isess *m)
 {
 	_cleanup_free_ struct reconcile_action *acts = NULL;
-	struct records_nodes *records = NULL;
 	size_t n = 0;
 
 	free(m->sessions);
@@ -599,10 +621,7 @@ void apply_reconcile(struct isess *m)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (acts[i].kind == RECONCILE_LOGIN) {
-			/* the node records are read once a pass, and only when a login needs them */
-			if (!records && records_nodes_read(&records) < 0)
-				records = NULL;
-			login_start(m, records, &m->plan.sessions[acts[i].index]);
+			login_start(m, &m->plan.sessions[acts[i].index]);
 		} else {
 			const struct isess_session *s = isess_session_find(m->sessions, m->n_sessions, acts[i].sid);
 
@@ -610,6 +629,5 @@ void apply_reconcile(struct isess *m)
 				logout_start(m, s, acts[i].why);
 		}
 	}
-	records_nodes_free(records);
 	probes_update(m);
 }

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "hostcheck.h"
+#include "records.h"
 #include "json.h"
 #include "log.h"
 #include "util.h"
@@ -36,6 +37,7 @@ void hostcheck_finding_add(struct hostcheck *h, const char *fix, const char *fmt
 }
 
 static void fixes_run_next(struct hostcheck *h);
+static void checks_begin(struct hostcheck *h);
 
 static void fix_done(const struct run_result *res, void *userdata)
 {
@@ -56,14 +58,7 @@ static void fixes_run_next(struct hostcheck *h)
 
 	if (h->fix_next >= h->n_fix_queue) {
 		/* this pass is applied: check again; on_pings_done fixes what is new, up to FIX_PASSES */
-		size_t fixed = h->fixed;
-
-		h->n_found = 0;
-		hostcheck_host_checks(h);
-		hostcheck_pings_start(h);
-		h->fixed = fixed;
-		sd_event_source_set_time_relative(h->ping_timer, PING_WAIT_USEC);
-		sd_event_source_set_enabled(h->ping_timer, SD_EVENT_ONESHOT);
+		checks_begin(h);
 		return;
 	}
 	snprintf(buf, sizeof(buf), "%s", h->fix_queue[h->fix_next++]);
@@ -132,17 +127,68 @@ static int on_pings_done(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
+/* The checks of one pass: what needs files first (off the loop), then the rest, then the pings. */
+struct hb_read {
+	struct mgr_blocking head;	/* first */
+	char netdev[ISESS_NIC_MAX];
+	char bound[sizeof(((struct hostcheck *)0)->hb_bound)];
+};
+
+static void hb_read_work(struct mgr_blocking *b)
+{
+	struct hb_read *j = (struct hb_read *)b;
+
+	if (records_ifaces_bound_to(j->netdev, j->bound, sizeof(j->bound)) <= 0)
+		j->bound[0] = '\0';
+}
+
+static void checks_run(struct hostcheck *h)
+{
+	h->n_found = 0;
+	hostcheck_host_checks(h);
+	hostcheck_pings_start(h);
+	sd_event_source_set_time_relative(h->ping_timer, h->n_pings ? PING_WAIT_USEC : 0);
+	sd_event_source_set_enabled(h->ping_timer, SD_EVENT_ONESHOT);
+}
+
+static void hb_read_done(void *owner, struct mgr_blocking *b)
+{
+	struct hostcheck *h = owner;
+
+	memcpy(h->hb_bound, ((struct hb_read *)b)->bound, sizeof(h->hb_bound));
+	checks_run(h);
+}
+
+static void hb_read_release(struct mgr_blocking *b)
+{
+	free(b);
+}
+
+static void checks_begin(struct hostcheck *h)
+{
+	const char *hb = h->m->cfg->heartbeat;
+	struct hb_read *j;
+
+	h->hb_bound[0] = '\0';
+	j = hb ? calloc(1, sizeof(*j)) : NULL;
+	if (j) {
+		*j = (struct hb_read) { .head = { .work = hb_read_work, .done = hb_read_done,
+						  .release = hb_read_release } };
+		snprintf(j->netdev, sizeof(j->netdev), "%s", hb);
+		if (mgr_blocking_run(h->m, h, &h->hb_job, &j->head) >= 0)
+			return;
+		free(j);
+	}
+	checks_run(h);		/* without the iface records: that finding is left out */
+}
+
 static void run_begin(struct hostcheck *h, uint64_t run, bool fix)
 {
 	h->run = run;
 	h->fix = fix;
 	h->fix_pass = 0;
 	h->fixed = 0;
-	h->n_found = 0;
-	hostcheck_host_checks(h);
-	hostcheck_pings_start(h);
-	sd_event_source_set_time_relative(h->ping_timer, h->n_pings ? PING_WAIT_USEC : 0);
-	sd_event_source_set_enabled(h->ping_timer, SD_EVENT_ONESHOT);
+	checks_begin(h);
 }
 
 static void run_end(struct hostcheck *h)
@@ -219,6 +265,8 @@ struct hostcheck *hostcheck_free(struct hostcheck *h)
 {
 	if (!h)
 		return NULL;
+	if (h->hb_job)
+		h->hb_job->owner = NULL;
 	hostcheck_pings_release(h);
 	fix_queue_release(h);
 	sd_event_source_disable_unref(h->ping_timer);

@@ -47,6 +47,8 @@ struct hostcheck {
 	char **fix_queue;		/* fix commands still to run */
 	size_t n_fix_queue, fix_next;
 	unsigned fix_pass;		/* passes of fixes this run has applied */
+	char hb_bound[256];		/* open-iscsi ifaces bound to the heartbeat port, read off the loop */
+	struct mgr_blocking *hb_job;	/* that read, in flight */
 	uint16_t seq;
 };
 

@@ -13,7 +13,6 @@
 
 #include "hostcheck.h"
 #include "netlink.h"
-#include "records.h"
 #include "util.h"
 
 #define TABLE_BASE 200			/* per-NIC routing tables: TABLE_BASE + position of the NIC */
@@ -152,7 +151,6 @@ static void check_heartbeat(struct hostcheck *h, const struct nl_route *routes, 
 {
 	const struct isess *m = h->m;
 	const struct nic_info *hb;
-	char bound[256];
 
 	if (!m->cfg->heartbeat) {
 		hostcheck_finding_add(h, NULL, "no heartbeat port: a dead member cannot be told from dead paths (set heartbeat in the iscsi section)");
@@ -165,9 +163,9 @@ static void check_heartbeat(struct hostcheck *h, const struct nl_route *routes, 
 	}
 	if (!nic_first_ipv4(hb))
 		hostcheck_finding_add(h, NULL, "heartbeat %s: it has no IPv4 address (give it one on the SAN subnet)", hb->name);
-	if (records_ifaces_bound_to(hb->name, bound, sizeof(bound)) > 0)
+	if (h->hb_bound[0])
 		hostcheck_finding_add(h, NULL, "heartbeat %s: open-iscsi iface %s is bound to it: the heartbeat port must carry no iSCSI (delete the iface once its sessions are gone)",
-			    hb->name, bound);
+			    hb->name, h->hb_bound);
 	check_heartbeat_route(h, hb, routes, n_routes);
 }
 

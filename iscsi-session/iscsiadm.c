@@ -132,18 +132,15 @@ static int cmd_setting(struct iscsiadm_cmd *cmd, const char *name, const char *v
 	return cmd_words(cmd, "-n", name, "-v", value, NULL);
 }
 
+/* CHAP's method and user names; the secrets never go on a command line (noderec.c writes them). */
 static int cmd_chap(struct iscsiadm_cmd *cmd, const struct iscsiadm_chap *chap)
 {
 	int r = cmd_setting(cmd, "node.session.auth.authmethod", "CHAP");
 
 	if (r >= 0 && chap->username)
 		r = cmd_setting(cmd, "node.session.auth.username", chap->username);
-	if (r >= 0 && chap->password)
-		r = cmd_setting(cmd, "node.session.auth.password", chap->password);
 	if (r >= 0 && chap->username_in)
 		r = cmd_setting(cmd, "node.session.auth.username_in", chap->username_in);
-	if (r >= 0 && chap->password_in)
-		r = cmd_setting(cmd, "node.session.auth.password_in", chap->password_in);
 	return r;
 }
 

@@ -78,7 +78,8 @@ int iscsiadm_node_new(struct iscsiadm_cmd *cmd, const char *prog, const struct i
 /*
  * The settings of a manager-owned node in one update: node.startup manual (the manager
  * logs in, not iscsid at boot), login_timeout @login_timeout, initial_login_retry_max 1,
- * and the CHAP credentials of @chap when not NULL.
+ * and, when @chap is not NULL, authmethod CHAP and its user names. Never its passwords: a
+ * command line is public (/proc/PID/cmdline); noderec_set_chap() writes those.
  */
 int iscsiadm_node_settings(struct iscsiadm_cmd *cmd, const char *prog, const struct iscsiadm_node *n,
 			   unsigned login_timeout, const struct iscsiadm_chap *chap);
@@ -132,5 +133,6 @@ const char *iscsiadm_error_name(int status);
 
 /* The iscsiadm exit codes the manager treats specially. */
 #define ISCSIADM_ERR_SESS_EXISTS 15
+#define ISCSIADM_ERR_IDBM 6		/* the node database: a record could not be read or written */
 #define ISCSIADM_ERR_NO_OBJS_FOUND 21
 #define ISCSIADM_ERR_SESS_NOT_FOUND 2

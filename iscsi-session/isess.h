@@ -37,6 +37,10 @@ struct isess_snapshot;
  *                 applies (then the iscsi section's values do). May be NULL.
  * @publish: a new snapshot for readers; the host takes over the reference @snap holds.
  *           Readers on other threads get at it through the host's own means (RCU).
+ * @run_blocking: run @work(@arg) off the loop (it reads or writes files under /etc/iscsi),
+ *                then @done(@arg) on the loop. Returns 0, or -errno when it cannot (then
+ *                neither runs). When the host stops first, @done may never run. May be NULL:
+ *                then the manager runs @work on the loop itself (for hosts without workers).
  */
 struct isess_host_ops {
 	int (*fail_paths)(void *host, const char *netdev, const char *portal, const char *reason);
@@ -45,6 +49,7 @@ struct isess_host_ops {
 	void (*session_leaving)(void *host, unsigned sid, bool leaving);
 	int (*volume_limits)(void *host, const char *target, unsigned *ms, unsigned *vs);
 	void (*publish)(void *host, struct isess_snapshot *snap);
+	int (*run_blocking)(void *host, void (*work)(void *arg), void (*done)(void *arg), void *arg);
 };
 
 /**

@@ -70,12 +70,50 @@ void mgr_op_end(struct op *op)
 {
 	struct isess *m = op->m;
 
+	if (op->blocking)
+		op->blocking->owner = NULL;	/* its work goes on; its answer is dropped */
 	for (struct op **p = &m->ops_running; *p; p = &(*p)->next)
 		if (*p == op) {
 			*p = op->next;
 			break;
 		}
 	free(op);
+}
+
+static void blocking_work(void *arg)
+{
+	struct mgr_blocking *b = arg;
+
+	b->work(b);
+}
+
+static void blocking_done(void *arg)
+{
+	struct mgr_blocking *b = arg;
+
+	if (b->owner) {
+		*b->slot = NULL;
+		b->done(b->owner, b);
+	}
+	b->release(b);
+}
+
+int mgr_blocking_run(struct isess *m, void *owner, struct mgr_blocking **slot, struct mgr_blocking *b)
+{
+	int r;
+
+	b->owner = owner;
+	b->slot = slot;
+	*slot = b;
+	if (!m->ops->run_blocking) {
+		blocking_work(b);
+		blocking_done(b);
+		return 0;
+	}
+	r = m->ops->run_blocking(m->host, blocking_work, blocking_done, b);
+	if (r < 0)
+		*slot = NULL;
+	return r;
 }
 
 int mgr_op_run(struct op *op, char *const *argv, uint64_t timeout_usec, run_done_t done)
@@ -106,7 +144,14 @@ void mgr_kick(struct isess *m)
 
 static int on_publish(sd_event_source *s, void *userdata)
 {
-	report_publish(userdata);
+	struct isess *m = userdata;
+	uint64_t t0 = isess_now(), took;
+
+	report_publish(m);
+	took = isess_now() - t0;
+	if (took >= ISESS_PASS_SLOW_USEC)
+		log_notice("iscsi: rendering the views of %zu sessions took %llu ms", m->n_sessions,
+			   (unsigned long long)(took / 1000));
 	return 0;
 }
 
@@ -297,8 +342,13 @@ static int rtnl_open(struct isess *m)
 static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct isess *m = userdata;
+	uint64_t t0 = isess_now(), took;
 
 	apply_reconcile(m);
+	took = isess_now() - t0;
+	if (took >= ISESS_PASS_SLOW_USEC)
+		log_notice("iscsi: a reconciliation pass over %zu sessions took %llu ms", m->n_sessions,
+			   (unsigned long long)(took / 1000));
 	sd_event_source_set_time(s, usec + ISESS_TICK_USEC);
 	return 0;
 }
@@ -438,12 +488,30 @@ int isess_start(sd_event *event, struct isess_config *cfg, const struct isess_ho
 
 void isess_reconfigure(struct isess *m, struct isess_config *cfg)
 {
+	_cleanup_free_ struct mgr_nic *old = m->n_nics ? malloc(m->n_nics * sizeof(*old)) : NULL;
+	size_t n_old = old ? m->n_nics : 0;
+
+	if (old)
+		memcpy(old, m->nics, n_old * sizeof(*old));
 	isess_config_free(m->cfg);
 	m->cfg = cfg;
+	/* node settings may differ now (login_timeout, CHAP): each node is set up again */
+	free(m->prepared);
+	m->prepared = NULL;
+	m->n_prepared = 0;
 	/* NICs no longer configured drop out; their sessions leave with the next plan */
 	m->n_nics = 0;
 	log_config(m);
 	nics_refresh(m);
+	/* the ifaces of NICs that stay are bound already, or being bound */
+	for (size_t i = 0; i < n_old; i++) {
+		struct mgr_nic *nic = mgr_nic_find(m, old[i].name);
+
+		if (nic) {
+			nic->iface_ready = old[i].iface_ready;
+			nic->iface_busy = old[i].iface_busy;
+		}
+	}
 	apply_ifaces(m);
 	probes_update(m);
 	sd_event_source_set_time_relative(m->discovery_timer, 0);
@@ -476,6 +544,7 @@ struct isess *isess_stop(struct isess *m)
 	layout_plan_release(&m->plan);
 	free(m->sessions);
 	free(m->backoffs);
+	free(m->prepared);
 	free(m->nics);
 	free(m->all_nics);
 	isess_config_free(m->cfg);

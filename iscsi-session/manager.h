@@ -25,6 +25,8 @@ struct hostcheck;
 #define ISESS_LOGIN_BACKOFF_USEC (2 * 1000000ULL)
 /* The reconciliation tick: sessions re-read from sysfs, the plan redone if anything moved. */
 #define ISESS_TICK_USEC (1000000ULL)
+/* A reconciliation pass or a publication that takes this long is logged: it holds the loop. */
+#define ISESS_PASS_SLOW_USEC (100 * 1000ULL)
 /* A NIC (or portal) that came back: its sessions still not in use after this are logged in anew. */
 #define ISESS_RELOGIN_GRACE_USEC (1000000ULL)
 
@@ -52,6 +54,23 @@ struct group {
 	char (*targets)[ISESS_TARGET_MAX];
 };
 
+/*
+ * struct mgr_blocking - file work (node records under /etc/iscsi) that runs off the loop
+ * through the host's run_blocking. Embed it at the head of the job. Its owner keeps a
+ * pointer to it in *@slot (cleared before @done runs) and sets @owner NULL when it goes
+ * first; then @done is skipped.
+ * @work: off the loop; touches only the job.
+ * @done: on the loop, while the owner lives.
+ * @release: frees the job (and wipes what it held), always.
+ */
+struct mgr_blocking {
+	void *owner;
+	struct mgr_blocking **slot;
+	void (*work)(struct mgr_blocking *b);
+	void (*done)(void *owner, struct mgr_blocking *b);
+	void (*release)(struct mgr_blocking *b);
+};
+
 enum op_kind { OP_DISCOVERY, OP_IFACE, OP_LOGIN, OP_LOGOUT, OP_RELOGIN };
 
 /** struct op - an iscsiadm sequence in flight. */
@@ -63,6 +82,7 @@ struct op {
 	size_t index;			/* discovery: which attempt */
 	int step;
 	struct run_job *job;
+	struct mgr_blocking *blocking;	/* file work in flight for it */
 	uint64_t started;
 	struct op *next;
 };
@@ -104,6 +124,8 @@ struct isess {
 	bool rebalance;			/* next plan ignores where sessions are now */
 
 	struct op *ops_running;
+	struct layout_session *prepared;	/* nodes whose records this manager set up (since its last reconfigure) */
+	size_t n_prepared;
 	struct backoff *backoffs;
 	size_t n_backoffs;
 
@@ -132,6 +154,12 @@ struct mgr_nic *mgr_nic_find(struct isess *m, const char *name);
 /* Start @argv for @op; its answer goes to @done. 0 or -errno (then @op is not running). */
 int mgr_op_run(struct op *op, char *const *argv, uint64_t timeout_usec, run_done_t done);
 struct op *mgr_op_new(struct isess *m, enum op_kind kind);
+/*
+ * Run @b for @owner, which points to it in *@slot, off the loop (see struct mgr_blocking).
+ * 0, or -errno: then nothing runs, *@slot is NULL and @b is still the caller's. A host without workers runs it at once, on the loop: then @done
+ * has run (and may have ended the owner) by the time this returns.
+ */
+int mgr_blocking_run(struct isess *m, void *owner, struct mgr_blocking **slot, struct mgr_blocking *b);
 void mgr_op_end(struct op *op);
 /* Whether session @sid is in use by the host (logged in, a path active). */
 bool mgr_session_working(const struct isess *m, const struct isess_session *s);

@@ -7,6 +7,7 @@
  * that loses its carrier has its paths failed by events.c, with or without the manager.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "checker.h"
 #include "daemon.h"
+#include "devio.h"
 #include "iscsi_manager.h"
 #include "isess.h"
 #include "log.h"
@@ -105,9 +107,20 @@ static ssize_t leaving_index(unsigned sid)
 	return -1;
 }
 
+/* Called for every path and session on each pass (64 sessions: 4,096 times): no sscanf. */
 static bool path_sid(const struct path *p, unsigned *sid)
 {
-	return sscanf(p->info.iscsi_session, "session%u", sid) == 1;
+	const char *s = p->info.iscsi_session, *digits = s + 7;
+	char *end;
+	unsigned long v;
+
+	if (strncmp(s, "session", 7) != 0 || *digits < '0' || *digits > '9')
+		return false;
+	v = strtoul(digits, &end, 10);
+	if (*end || v > UINT32_MAX)
+		return false;
+	*sid = (unsigned)v;
+	return true;
 }
 
 bool iscsi_path_leaving(const struct path *p)
@@ -236,6 +249,43 @@ static void op_publish(void *host, struct isess_snapshot *snap)
 		call_rcu(&old->rcu, views_free);
 }
 
+/* The manager's file work (node records under /etc/iscsi) on the device I/O workers. */
+struct blocking_req {
+	struct devio_req io;
+	void (*work)(void *arg);
+	void (*done)(void *arg);
+	void *arg;
+};
+
+static void blocking_run(struct devio_req *io)
+{
+	struct blocking_req *b = caa_container_of(io, struct blocking_req, io);
+
+	b->work(b->arg);
+}
+
+static void blocking_done(struct devio_req *io)
+{
+	struct blocking_req *b = caa_container_of(io, struct blocking_req, io);
+
+	b->done(b->arg);
+	free(b);
+}
+
+static int op_run_blocking(void *host, void (*work)(void *arg), void (*done)(void *arg), void *arg)
+{
+	struct blocking_req *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return -ENOMEM;
+	*b = (struct blocking_req) { .work = work, .done = done, .arg = arg };
+	b->io.run = blocking_run;
+	b->io.done = blocking_done;
+	b->io.host = DEVIO_NO_HOST;
+	devio_submit(host, &b->io);
+	return 0;
+}
+
 static const struct isess_host_ops host_ops = {
 	.fail_paths = op_fail_paths,
 	.recheck_paths = op_recheck_paths,
@@ -243,6 +293,7 @@ static const struct isess_host_ops host_ops = {
 	.session_leaving = op_session_leaving,
 	.volume_limits = op_volume_limits,
 	.publish = op_publish,
+	.run_blocking = op_run_blocking,
 };
 
 /* ---- life cycle ---- */

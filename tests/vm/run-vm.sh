@@ -159,7 +159,7 @@ fi
 BOOT=n/a
 [ -e "$RUN/mark.ready" ] && BOOT=$(awk -v a="$START" -v b="$(stat -c %.3Y "$RUN/mark.ready")" 'BEGIN { printf "%.1f", b - a }')
 log "$NAME: rc=$RC boot=${BOOT}s total=$(awk -v a="$START" -v b="$END" 'BEGIN { printf "%.1f", b - a }')s"
-if [ "$RC" != 0 ]; then
+if [ "$RC" != 0 ] || [ -n "${MPATH_VM_KEEP:-}" ]; then
 	log "kept $RUN (console.log, output; mpathd.log if a scenario saved it)"
 	[ "$RC" -ge 124 ] && { log "last console lines:"; tail -n 30 "$RUN/console.log" >&2; }
 else

@@ -25,6 +25,7 @@ check() {	# check "description" command...; a check that took 2 s or more says h
 fx_done() {	# the scenario's exit code: 0 only if every check passed and there was one
 	fx_mpathd_reap_all
 	echo "checks: $FX_PASS passed, $FX_FAIL failed"
+	[ -n "${MPATH_VM_KEEP:-}" ] && [ -d /.vm/results ] && cp /tmp/mpathd.log /.vm/results/mpathd.log 2>/dev/null
 	if [ "$FX_FAIL" != 0 ] && [ -s /tmp/mpathd.log ]; then
 		echo "--- last lines of /tmp/mpathd.log"; tail -n "${MPATH_LOG_TAIL:-60}" /tmp/mpathd.log
 		# the whole log goes with the kept run directory
@@ -519,8 +520,9 @@ fx_san_sessions_of() {	# fx_san_sessions_of TARGET_SUFFIX [PORTAL_IP] [IFACE]: h
 	done
 	echo $n
 }
-# fx_iscsiadm_stub on|logout|off: iscsiadm that hangs (a stuck iscsid), one whose session
-# logouts hang (`sleep 3599`; the rest is the real one), or the real one
+# fx_iscsiadm_stub on|logout|record|off: iscsiadm that hangs (a stuck iscsid), one whose
+# session logouts hang (`sleep 3599`; the rest is the real one), the real one with every
+# command line appended to /tmp/iscsiadm-argv.log first, or the real one
 fx_iscsiadm_stub() {
 	local bin; bin=$(command -v iscsiadm)
 	if [ "$1" = on ]; then
@@ -529,6 +531,9 @@ fx_iscsiadm_stub() {
 	elif [ "$1" = logout ]; then
 		[ -e "$bin.real" ] || mv "$bin" "$bin.real"
 		printf '#!/bin/sh\n# logouts hang, for tests\ncase " $* " in *" --logout "*) sleep 3599; exit 1 ;; esac\nexec %s.real "$@"\n' "$bin" > "$bin" && chmod 755 "$bin"
+	elif [ "$1" = record ]; then
+		[ -e "$bin.real" ] || mv "$bin" "$bin.real"
+		printf '#!/bin/sh\n# command lines recorded, for tests\nprintf "%%s\\n" "$*" >> /tmp/iscsiadm-argv.log\nexec %s.real "$@"\n' "$bin" > "$bin" && chmod 755 "$bin"
 	elif [ -e "$bin.real" ]; then
 		mv -f "$bin.real" "$bin"
 	fi

@@ -6,7 +6,7 @@
 # One VM for the whole manager, as few logins as the checks need (a login takes 10-20 s under
 # TCG): volume 1 on member 1, then on members 1 and 2 (4 sessions), where the failover and the
 # host checks run; then volume 2 comes and goes and member 2 leaves. The totalsessions cap
-# (64 sessions at least) is left to the unit tests (test-isess-layout, test-isess-reconcile).
+# (64 sessions at least) has a scenario of its own, isess-scale.
 
 WATCH=$FX_SRC/tests/vm/lib/path-watch.py
 per_target() { fx_san_sessions_of "eql-vol$1" "${2:-}" "${3:-}"; }
@@ -92,7 +92,10 @@ FX_ISCSI_NOOP_DEFAULT=1 fx_iscsid || fx_die "iscsid"
 # every volume wants CHAP; the secret comes from a root-only file and must show nowhere
 chap_secret=s3cret-$(head -c 6 /dev/urandom | od -An -tx1 | tr -d ' \n')
 export FX_LIO_CHAP="mpathd-host:$chap_secret"
-( umask 077; printf 'username mpathd-host\npassword %s\n' "$chap_secret" > /run/mpathd-chap )
+( umask 077; printf 'username mpathd-host\npassword %s\n' "$chap_secret" > /run/mpathd-chap; printf '%s\n' "$chap_secret" > /run/chap-needle )
+# Every iscsiadm command line through the first 4 logins is recorded (a command line is
+# world-readable in /proc/PID/cmdline): the secret must be on none.
+fx_iscsiadm_stub record
 fx_eql_san 1 1 2 || fx_die "SAN group"
 fx_mpathd_start "defaults {
 	user_friendly_names yes
@@ -143,6 +146,10 @@ fx_san_member_add 2 || fx_die "member 2"
 check "4 sessions, 2 per member, 2 per NIC" wait_for 60 layout_is 4 2 1
 show_layout
 check "all 4 paths of $M active" wait_for 30 all_active "$M"
+fx_iscsiadm_stub off
+echo "  $(wc -l < /tmp/iscsiadm-argv.log) iscsiadm command lines recorded, $(grep -c -- ' --login' /tmp/iscsiadm-argv.log) of them logins"
+check "they include the 4 logins and their node settings" bash -c "[ \$(grep -c -- ' --login' /tmp/iscsiadm-argv.log) -ge 4 ] && grep -q -- '-o update' /tmp/iscsiadm-argv.log"
+check "the CHAP secret was on none of them" bash -c "! grep -qF -f /run/chap-needle /tmp/iscsiadm-argv.log"
 check "fio with verify saw no I/O error while member 2 joined" fx_fio_wait grow
 check "NOP-out timers are open-iscsi's defaults (5 s + 5 s)" bash -c "cat /sys/class/iscsi_connection/connection*/recv_tmo /sys/class/iscsi_connection/connection*/ping_tmo | sort -u | grep -qx 5"
 check "the heartbeat sees both members" wait_for 10 bash -c "$FX_MPATH iscsi show members | grep -c ' ok ' | grep -qx 2"

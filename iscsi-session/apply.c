@@ -106,12 +106,22 @@ enum { LOGIN_NEW, LOGIN_SETTINGS, LOGIN_CHAP, LOGIN_LOGIN, LOGIN_STEPS };
 
 static void login_step(struct op *op);
 
-static void login_failed(struct op *op, const char *error, const char *detail)
+/* The step @op is in; after an iscsiadm step's run, @ran (the runner has counted it already). */
+static const char *login_step_name(const struct op *op, bool ran)
+{
+	static const char *const names[LOGIN_STEPS] = { "node record", "node settings", "CHAP", "login" };
+	int step = op->step - (ran ? 1 : 0);
+
+	return step >= 0 && step < LOGIN_STEPS ? names[step] : "?";
+}
+
+static void login_failed(struct op *op, bool ran, const char *error, const char *detail)
 {
 	struct isess *m = op->m;
 
-	log_warn("iscsi: login to %s at %s:%u via %s failed at step %d: %s%s%.120s", op->node.target,
-		 op->node.addr, op->node.port, op->node.nic, op->step, error, detail[0] ? ": " : "", detail);
+	log_warn("iscsi: login to %s at %s:%u via %s failed at its %s step: %s%s%.120s", op->node.target,
+		 op->node.addr, op->node.port, op->node.nic, login_step_name(op, ran), error,
+		 detail[0] ? ": " : "", detail);
 	/* the record may be what failed: the next attempt sets it up again */
 	node_prep_forget(m, &op->node);
 	mgr_op_end(op);
@@ -128,7 +138,7 @@ static void login_done(const struct run_result *res, void *userdata)
 	/* 15: the session exists already, which is what was wanted */
 	if (res->status != 0 && !(last && res->status == ISCSIADM_ERR_SESS_EXISTS)) {
 		backoff_note(m, &op->node, res->status);
-		login_failed(op, iscsiadm_error_name(res->status), res->err);
+		login_failed(op, true, iscsiadm_error_name(res->status), res->err);
 		return;
 	}
 	if (!last) {
@@ -146,7 +156,7 @@ static void chap_written(struct op *op, int result)
 {
 	if (result < 0) {
 		backoff_note(op->m, &op->node, ISCSIADM_ERR_IDBM);
-		login_failed(op, "cannot write CHAP into the node record", strerror(-result));
+		login_failed(op, false, "cannot write it into the node record", strerror(-result));
 		return;
 	}
 	op->step = LOGIN_LOGIN;
@@ -179,7 +189,9 @@ static void login_step(struct op *op)
 			break;
 		return;		/* @op may have ended already */
 	default:
-		node_prep_remember(m, &op->node);
+		/* a reconfigure meanwhile may have changed what the set-up writes */
+		if (op->prep_gen == m->prep_gen)
+			node_prep_remember(m, &op->node);
 		r = iscsiadm_node_login(&cmd, m->cfg->iscsiadm, &n);
 		/* initial_login_retry_max 1: one login_timeout, plus iscsid's reply */
 		tmo = (2ULL * m->cfg->login_timeout_s + 10) * 1000000ULL;
@@ -191,6 +203,21 @@ static void login_step(struct op *op)
 		log_warn_errno(r, "iscsi: cannot prepare the login to %s", op->node.target);
 		node_prep_forget(m, &op->node);
 		mgr_op_end(op);
+	}
+}
+
+void apply_expire(struct isess *m)
+{
+	uint64_t now = isess_now();
+
+	for (struct op *op = m->ops_running, *next; op; op = next) {
+		next = op->next;
+		/* a worker stuck in the disk (fsync on a dying /etc) keeps its thread; the login
+		 * does not wait for it, and backs off so it does not tie up another at once */
+		if (op->kind == OP_LOGIN && op->blocking && now - op->blocking->started > ISESS_ADM_TIMEOUT_USEC) {
+			backoff_note(m, &op->node, ISCSIADM_ERR_IDBM);
+			login_failed(op, false, "no answer", "the node record write did not finish in time");
+		}
 	}
 }
 
@@ -208,6 +235,7 @@ static void login_start(struct isess *m, const struct layout_session *node)
 	if (!op)
 		return;
 	op->node = *node;
+	op->prep_gen = m->prep_gen;
 	if (node_prep_known(m, node))
 		op->step = LOGIN_LOGIN;
 	log_debug("iscsi: logging in to %s at %s:%u via %s%s", node->target, node->addr, node->port, node->nic,

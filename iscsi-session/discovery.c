@@ -195,7 +195,9 @@ static void discovery_succeeded(struct isess *m, struct iscsiadm_record *recs, s
 	m->discovered = true;
 	m->discovered_at = isess_now();
 	m->discovery_error[0] = '\0';
-	mgr_kick(m);
+	/* now, not on a later kick: the plan indexes the group's volumes and members, and a
+	 * publication before the next pass would read the new group through the old plan */
+	apply_reconcile(m);
 	mgr_publish_later(m);
 }
 

@@ -104,6 +104,7 @@ int mgr_blocking_run(struct isess *m, void *owner, struct mgr_blocking **slot, s
 
 	b->owner = owner;
 	b->slot = slot;
+	b->started = isess_now();
 	*slot = b;
 	if (!m->ops->run_blocking) {
 		blocking_work(b);
@@ -344,6 +345,7 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata)
 	struct isess *m = userdata;
 	uint64_t t0 = isess_now(), took;
 
+	apply_expire(m);
 	apply_reconcile(m);
 	took = isess_now() - t0;
 	if (took >= ISESS_PASS_SLOW_USEC)
@@ -499,6 +501,7 @@ void isess_reconfigure(struct isess *m, struct isess_config *cfg)
 	free(m->prepared);
 	m->prepared = NULL;
 	m->n_prepared = 0;
+	m->prep_gen++;
 	/* NICs no longer configured drop out; their sessions leave with the next plan */
 	m->n_nics = 0;
 	log_config(m);

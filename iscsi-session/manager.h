@@ -66,6 +66,7 @@ struct group {
 struct mgr_blocking {
 	void *owner;
 	struct mgr_blocking **slot;
+	uint64_t started;		/* isess_now() when it was handed to the host */
 	void (*work)(struct mgr_blocking *b);
 	void (*done)(void *owner, struct mgr_blocking *b);
 	void (*release)(struct mgr_blocking *b);
@@ -80,6 +81,7 @@ struct op {
 	struct layout_session node;	/* login, logout, relogin: its node (target, portal, NIC); iface: its NIC */
 	unsigned sid;			/* logout, relogin: the session */
 	size_t index;			/* discovery: which attempt */
+	unsigned prep_gen;		/* login: m->prep_gen when its node's set-up began */
 	int step;
 	struct run_job *job;
 	struct mgr_blocking *blocking;	/* file work in flight for it */
@@ -126,6 +128,7 @@ struct isess {
 	struct op *ops_running;
 	struct layout_session *prepared;	/* nodes whose records this manager set up (since its last reconfigure) */
 	size_t n_prepared;
+	unsigned prep_gen;			/* bumped by each reconfigure: a login set up before it is not remembered */
 	struct backoff *backoffs;
 	size_t n_backoffs;
 
@@ -180,6 +183,8 @@ void apply_ifaces(struct isess *m);
 /* The sessions through @nic (and to @portal "ADDR:PORT", or any) that are not in use, with a sid up
  * to @sid_max (0: any): log them in anew. Leaves the session table it read in m->sessions. */
 void apply_relogin(struct isess *m, const char *nic, const char *portal, bool only_failed, unsigned sid_max);
+/* Logins whose file work has not answered within ISESS_ADM_TIMEOUT_USEC end (and back off). */
+void apply_expire(struct isess *m);
 /* Whether a login for @node runs. */
 bool apply_login_running(const struct isess *m, const struct layout_session *node);
 /* @nic lost its carrier: its sessions fail their I/O over now, where their volumes have other working ones. */

@@ -180,7 +180,8 @@ static void sessions_text(const struct isess *m, struct strbuf *out)
 				continue;
 			s = session_for(m, p);
 			snprintf(sid, sizeof(sid), s ? "%u" : "-", s ? s->sid : 0);
-			session_row(sid, m->group.volumes[v].members[p->member].tpgt, p->addr, p->port, p->nic,
+			/* by address, not p->member: a discovery may have replaced the group since the plan */
+			session_row(sid, member_tpgt(m, p->target, p->addr, p->port), p->addr, p->port, p->nic,
 				    s ? isess_session_state_name(s->state) : missing_why(m, p, why, sizeof(why)),
 				    s ? (mgr_session_working(m, s) ? "yes" : "no") : "-",
 				    s ? s->devs : "", out);

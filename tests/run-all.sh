@@ -54,7 +54,7 @@ esac
 
 # Every scenario runs once: the sanitizer subset (below) with the sanitized build only, the
 # rest with the plain build. MPATH_SCENARIOS names the plain-build ones instead.
-ASAN_SCENARIOS=${MPATH_ASAN_SCENARIOS-mpathd-reload mpathd-iscsi-events}
+ASAN_SCENARIOS=${MPATH_ASAN_SCENARIOS-mpathd-reload mpathd-iscsi-events isess}
 if [ -n "${MPATH_SCENARIOS:-}" ]; then plain=$MPATH_SCENARIOS
 else plain=$(tests/vm/vmtest names | grep -vxF -f <(printf '%s\n' $ASAN_SCENARIOS) | tr '\n' ' '); fi
 vm_out=$(mktemp)

@@ -278,21 +278,6 @@ static int record_edit(const struct secret_buf *in, struct setting *s, size_t n,
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /*
  * The temporary file has one fixed name per record: iscsiadm reads every file in the
  * folder as a record, so a copy a crash left behind is removed on the next write.
@@ -313,7 +298,7 @@ static int record_replace(int dirfd, const char *name, const struct secret_buf *
 	/* 0600 whatever the umask, as iscsiadm's umask 0077 makes it */
 	r = fchmod(fd, 0600) < 0 ? -errno : 0;
 	if (r == 0)
-		r = write_all(fd, content->data, content->len);
+		r = mp_write_all(fd, content->data, content->len);
 	if (r == 0 && fsync(fd) < 0)
 		r = -errno;
 	if (close(fd) < 0 && r == 0)

@@ -13,21 +13,6 @@
 #include "log.h"
 #include "util.h"
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		data += n;
-		len -= n;
-	}
-	return 0;
-}
-
 static int fsync_parent(const char *path)
 {
 	_cleanup_free_ char *copy = strdup(path);
@@ -50,7 +35,7 @@ static int write_temp(int fd, const char *path, const char *data, size_t len, mo
 		mode = st.st_mode & 07777;
 	if (fchmod(fd, mode) < 0)
 		return -errno;
-	r = write_all(fd, data, len);
+	r = mp_write_all(fd, data, len);
 	if (r < 0)
 		return r;
 	return fsync(fd) < 0 ? -errno : 0;

@@ -42,6 +42,24 @@ static inline void fclosep(FILE **f)
 #define DEFINE_FREE_FUNC(type, func) \
 	static inline void func##p(type **p) { if (*p) func(*p); }
 
+/* Write all @len bytes of @data to @fd, through short writes and EINTR; 0 or -errno. */
+static inline int mp_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 static inline int negative_errno(void)
 {
 	return errno > 0 ? -errno : -EIO;
